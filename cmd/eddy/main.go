@@ -1,0 +1,178 @@
+// Command eddy runs the Eddy streaming SQL database.
+//
+//	eddy [flags]             serve on 127.0.0.1:4566 with data in ./eddy-data
+//	eddy playground [flags]  serve on a temporary data directory, removed on exit
+//
+// Every flag can also be set with an environment variable: --listen is
+// EDDY_LISTEN, --data-dir is EDDY_DATA_DIR, and so on.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/pprof"
+	"strings"
+	"syscall"
+
+	"github.com/eddy-db/eddy/pgwire"
+	"github.com/eddy-db/eddy/sql"
+)
+
+const version = "0.1.0"
+
+type config struct {
+	listen     string
+	dataDir    string
+	logLevel   string
+	authMethod string
+	password   string
+	user       string
+	playground bool
+	cpuProfile string
+}
+
+func main() {
+	if err := run(os.Args[1:], os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "eddy:", err)
+		os.Exit(1)
+	}
+}
+
+// envOr returns the environment variable's value, or def.
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func parseFlags(args []string, out io.Writer) (*config, error) {
+	cfg := &config{}
+	if len(args) > 0 && args[0] == "playground" {
+		cfg.playground = true
+		args = args[1:]
+	}
+	fs := flag.NewFlagSet("eddy", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&cfg.listen, "listen", envOr("EDDY_LISTEN", "127.0.0.1:4566"), "address to serve the PostgreSQL protocol on (EDDY_LISTEN)")
+	fs.StringVar(&cfg.dataDir, "data-dir", envOr("EDDY_DATA_DIR", "./eddy-data"), "directory holding the database (EDDY_DATA_DIR); ignored by playground")
+	fs.StringVar(&cfg.logLevel, "log-level", envOr("EDDY_LOG_LEVEL", "info"), "debug, info, warn or error (EDDY_LOG_LEVEL)")
+	fs.StringVar(&cfg.password, "password", envOr("EDDY_PASSWORD", ""), "require this password from clients (EDDY_PASSWORD); empty = trust")
+	fs.StringVar(&cfg.user, "user", envOr("EDDY_USER", ""), "with --password: the only user allowed (EDDY_USER); empty = any user name")
+	fs.StringVar(&cfg.authMethod, "auth-method", envOr("EDDY_AUTH_METHOD", pgwire.AuthSCRAM), "with --password: scram-sha-256 or password (cleartext) (EDDY_AUTH_METHOD)")
+	fs.StringVar(&cfg.cpuProfile, "cpuprofile", envOr("EDDY_CPUPROFILE", ""), "write a CPU profile of the whole run to this file (EDDY_CPUPROFILE)")
+	fs.Usage = func() {
+		fmt.Fprintf(out, "Eddy %s: a streaming SQL database that speaks the PostgreSQL protocol.\n\n", version)
+		fmt.Fprintf(out, "Usage:\n  eddy [flags]\n  eddy playground [flags]   (temporary data directory, removed on exit)\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q (see eddy -h)", fs.Arg(0))
+	}
+	switch cfg.authMethod {
+	case pgwire.AuthSCRAM, pgwire.AuthPassword:
+	default:
+		return nil, fmt.Errorf("--auth-method must be scram-sha-256 or password, not %q", cfg.authMethod)
+	}
+	return cfg, nil
+}
+
+func newLogger(level string, w io.Writer) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(strings.ToUpper(level))); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+func run(args []string, stderr io.Writer) error {
+	cfg, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	log, err := newLogger(cfg.logLevel, stderr)
+	if err != nil {
+		return err
+	}
+	if cfg.cpuProfile != "" {
+		f, err := os.Create(cfg.cpuProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
+	}
+	dir := cfg.dataDir
+	if cfg.playground {
+		dir, err = os.MkdirTemp("", "eddy-playground-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+	}
+	eng, err := sql.Open(dir, sql.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+
+	pcfg := pgwire.Config{Engine: eng, Logger: log}
+	if cfg.password != "" {
+		pcfg.AuthMethod = cfg.authMethod
+		want, user := cfg.password, cfg.user
+		pcfg.Password = func(u string) (string, bool) {
+			if user != "" && u != user {
+				return "", false
+			}
+			return want, true
+		}
+	}
+	srv := pgwire.New(pcfg)
+	addr, err := srv.Listen(cfg.listen)
+	if err != nil {
+		return err
+	}
+	mode := "data in " + dir
+	if cfg.playground {
+		mode = "playground (temporary data, removed on exit)"
+	}
+	log.Info("eddy is ready", "version", version, "listen", addr.String(), "mode", mode)
+	fmt.Fprintf(stderr, "connect with: psql -h %s -p %s -U root dev\n", hostOf(addr.String()), portOf(addr.String()))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	<-ctx.Done()
+	log.Info("shutting down")
+	return srv.Close()
+}
+
+func hostOf(addr string) string {
+	if i := strings.LastIndexByte(addr, ':'); i >= 0 {
+		return strings.Trim(addr[:i], "[]")
+	}
+	return addr
+}
+
+func portOf(addr string) string {
+	if i := strings.LastIndexByte(addr, ':'); i >= 0 {
+		return addr[i+1:]
+	}
+	return addr
+}

@@ -1,0 +1,68 @@
+package executor
+
+import (
+	"context"
+	"errors"
+
+	"github.com/eddy-db/eddy/sql/catalog"
+	"github.com/eddy-db/eddy/sql/functions"
+	"github.com/eddy-db/eddy/sql/sqlerr"
+	"github.com/eddy-db/eddy/sql/types"
+	"github.com/eddy-db/eddy/storage"
+)
+
+// Writer is where DML statements write: an indexed batch owned by the
+// session's transaction (the session commits or discards it).
+type Writer interface {
+	// Batch returns the transaction's indexed batch.
+	Batch() *storage.Batch
+	// NextRowID returns a fresh value for a table's hidden row id.
+	NextRowID(t *catalog.Object) (int64, error)
+	// Wrote tells the transaction that t was changed.
+	Wrote(t *catalog.Object)
+}
+
+// Context is the state of one statement execution.
+type Context struct {
+	Ctx context.Context
+	// Reader reads table rows: a snapshot, or the transaction's batch.
+	Reader storage.Reader
+	// Writer is nil for read-only statements.
+	Writer Writer
+	Params []types.Datum
+	Fn     *functions.Context
+
+	// outer is the stack of outer rows for correlated subqueries.
+	outer []types.Row
+	ticks int
+}
+
+// check returns 57014 when the statement was cancelled; it looks at the
+// context every 256 calls to stay cheap in row loops.
+func (ec *Context) check() error {
+	ec.ticks++
+	if ec.ticks&255 != 0 || ec.Ctx == nil {
+		return nil
+	}
+	return ctxErr(ec.Ctx)
+}
+
+// ErrCanceled is the 57014 error of a cancelled statement.
+var ErrCanceled = sqlerr.New(sqlerr.QueryCanceled, "canceling statement due to user request")
+
+// ErrTimeout is the 57014 error of a statement that ran past statement_timeout.
+var ErrTimeout = sqlerr.New(sqlerr.QueryCanceled, "canceling statement due to statement timeout")
+
+func ctxErr(ctx context.Context) error {
+	err := ctx.Err()
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return ErrTimeout
+	}
+	if c := context.Cause(ctx); c != nil && sqlerr.Code(c) == sqlerr.QueryCanceled {
+		return c
+	}
+	return ErrCanceled
+}

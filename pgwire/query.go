@@ -1,0 +1,351 @@
+package pgwire
+
+import (
+	"github.com/jackc/pgx/v5/pgproto3"
+
+	"github.com/eddy-db/eddy/sql"
+	"github.com/eddy-db/eddy/sql/parser"
+	"github.com/eddy-db/eddy/sql/sqlerr"
+	"github.com/eddy-db/eddy/sql/types"
+)
+
+// flushEvery bounds how many rows are buffered before they are written.
+const flushEvery = 512
+
+// rowSender encodes result rows as DataRow messages.
+type rowSender struct {
+	c       *conn
+	cols    []types.Column
+	formats []int16
+	values  [][]byte
+	err     error
+}
+
+func (w *rowSender) Row(r types.Row) error {
+	c := w.c
+	if cap(w.values) < len(r) {
+		w.values = make([][]byte, len(r))
+	}
+	vals := w.values[:len(r)]
+	c.enc.reset()
+	for i, d := range r {
+		if d.IsNull() {
+			vals[i] = nil
+			continue
+		}
+		v, err := c.enc.encode(d, w.cols[i].Type, formatOf(w.formats, i), c.sess.Env())
+		if err != nil {
+			return err
+		}
+		vals[i] = v
+	}
+	c.be.Send(&pgproto3.DataRow{Values: vals})
+	c.rows++
+	if c.rows >= flushEvery {
+		c.rows = 0
+		if err := c.be.Flush(); err != nil {
+			return sqlerr.Wrap(err, sqlerr.ConnectionException, "client connection lost")
+		}
+	}
+	return nil
+}
+
+// copySender sends rows as COPY data.
+type copySender struct {
+	c    *conn
+	spec *sql.CopySpec
+	buf  []byte
+}
+
+func (w *copySender) Row(r types.Row) error {
+	w.buf = w.c.sess.AppendCopyRow(w.buf[:0], w.spec, r)
+	w.c.be.Send(&pgproto3.CopyData{Data: w.buf})
+	w.c.rows++
+	if w.c.rows >= flushEvery {
+		w.c.rows = 0
+		if err := w.c.be.Flush(); err != nil {
+			return sqlerr.Wrap(err, sqlerr.ConnectionException, "client connection lost")
+		}
+	}
+	return nil
+}
+
+// simpleQuery runs a Query message: each statement in turn inside one
+// implicit transaction; the first error ends it (and rolls it back).
+func (c *conn) simpleQuery(query string) bool {
+	s := c.sess
+	s.SetActivity("active", query)
+	stmts, err := s.Parse(query)
+	if err != nil {
+		c.sendError(err)
+		c.readyForQuery()
+		return c.be.Flush() == nil
+	}
+	if len(stmts) == 0 {
+		c.be.Send(&pgproto3.EmptyQueryResponse{})
+		c.readyForQuery()
+		return c.be.Flush() == nil
+	}
+	s.BeginImplicit()
+	ok := true
+	for _, st := range stmts {
+		if !c.runSimple(query, st) {
+			ok = false
+			break
+		}
+		c.sendReports()
+	}
+	if err := s.EndImplicit(ok); err != nil {
+		c.sendError(err)
+	}
+	c.readyForQuery()
+	return c.be.Flush() == nil
+}
+
+// runSimple runs one statement of a Query message; false on error (sent).
+func (c *conn) runSimple(query string, st parser.Statement) bool {
+	s := c.sess
+	p, err := s.CachedPrepare(query, st)
+	if err != nil {
+		c.sendError(err)
+		return false
+	}
+	pt := &sql.Portal{Prepared: p}
+	if p.CopyIn != nil {
+		return c.copyIn(pt)
+	}
+	var w sql.RowWriter
+	if p.CopyOut != nil {
+		n := len(p.CopyOut.Types)
+		c.be.Send(&pgproto3.CopyOutResponse{OverallFormat: 0, ColumnFormatCodes: make([]uint16, n)})
+		if h := s.CopyHeader(p.CopyOut, p.Columns); h != nil {
+			c.be.Send(&pgproto3.CopyData{Data: h})
+		}
+		w = &copySender{c: c, spec: p.CopyOut}
+	} else {
+		if p.Columns != nil {
+			c.be.Send(rowDescription(p.Columns, nil))
+		}
+		w = &rowSender{c: c, cols: p.Columns}
+	}
+	tag, _, err := s.Execute(c.ctx, pt, 0, w)
+	if err != nil {
+		c.sendError(err)
+		return false
+	}
+	if p.CopyOut != nil {
+		c.be.Send(&pgproto3.CopyDone{})
+	}
+	c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(tag)})
+	return true
+}
+
+// copyIn runs the COPY FROM STDIN sub-protocol.
+func (c *conn) copyIn(pt *sql.Portal) bool {
+	s := c.sess
+	cp, err := s.StartCopyIn(c.ctx, pt)
+	if err != nil {
+		c.sendError(err)
+		return false
+	}
+	codes := make([]uint16, cp.Columns())
+	for i := range codes {
+		codes[i] = uint16(cp.Format())
+	}
+	c.be.Send(&pgproto3.CopyInResponse{OverallFormat: byte(cp.Format()), ColumnFormatCodes: codes})
+	if err := c.be.Flush(); err != nil {
+		cp.Abort()
+		return false
+	}
+	var failed error
+	for {
+		msg, err := c.be.Receive()
+		if err != nil {
+			cp.Abort()
+			c.sendError(sqlerr.New(sqlerr.ConnectionException, "connection lost during COPY"))
+			return false
+		}
+		switch m := msg.(type) {
+		case *pgproto3.CopyData:
+			if failed == nil {
+				if err := cp.Write(m.Data); err != nil {
+					failed = err
+					cp.Abort()
+				}
+			}
+		case *pgproto3.CopyDone:
+			if failed != nil {
+				c.sendError(failed)
+				return false
+			}
+			tag, err := cp.Done()
+			if err != nil {
+				c.sendError(err)
+				return false
+			}
+			c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(tag)})
+			return true
+		case *pgproto3.CopyFail:
+			if failed == nil {
+				cp.Abort()
+			}
+			c.sendError(sqlerr.New(sqlerr.QueryCanceled, "COPY from stdin failed: %s", m.Message))
+			return false
+		case *pgproto3.Flush, *pgproto3.Sync:
+			// Allowed during COPY and ignored.
+		default:
+			if failed == nil {
+				cp.Abort()
+			}
+			c.sendError(sqlerr.New(sqlerr.ProtocolViolation, "unexpected message type during COPY from stdin"))
+			return false
+		}
+	}
+}
+
+// Extended protocol.
+
+func (c *conn) fail(err error) {
+	c.sendError(err)
+	c.skipToSync = true
+}
+
+func (c *conn) parse(m *pgproto3.Parse) {
+	s := c.sess
+	s.SetActivity("active", m.Query)
+	ptypes := make([]types.Type, len(m.ParameterOIDs))
+	for i, oid := range m.ParameterOIDs {
+		if oid == 0 {
+			continue
+		}
+		t, ok := types.FromOID(oid)
+		if !ok {
+			c.fail(sqlerr.New(sqlerr.UndefinedObject, "type with OID %d does not exist", oid))
+			return
+		}
+		ptypes[i] = t
+	}
+	p, err := s.Prepare(m.Query, ptypes)
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	if err := s.StorePrepared(m.Name, p); err != nil {
+		c.fail(err)
+		return
+	}
+	c.be.Send(&pgproto3.ParseComplete{})
+}
+
+func (c *conn) bind(m *pgproto3.Bind) {
+	s := c.sess
+	p, err := s.LookupPrepared(m.PreparedStatement)
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	if len(m.Parameters) != len(p.ParamTypes) {
+		c.fail(sqlerr.New(sqlerr.ProtocolViolation, "bind message supplies %d parameters, but prepared statement \"%s\" requires %d", len(m.Parameters), m.PreparedStatement, len(p.ParamTypes)))
+		return
+	}
+	if n := len(m.ParameterFormatCodes); n > 1 && n != len(m.Parameters) {
+		c.fail(sqlerr.New(sqlerr.ProtocolViolation, "bind message has %d parameter formats but %d parameters", n, len(m.Parameters)))
+		return
+	}
+	params := make([]types.Datum, len(m.Parameters))
+	for i, raw := range m.Parameters {
+		if raw == nil {
+			continue
+		}
+		t := p.ParamTypes[i]
+		var d types.Datum
+		if formatOf(m.ParameterFormatCodes, i) == 1 {
+			d, err = types.DecodeBinary(raw, t)
+		} else {
+			d, err = types.ParseText(string(raw), t, s.Env())
+		}
+		if err != nil {
+			e := sqlerr.As(err)
+			if e.Code == sqlerr.InternalError {
+				e = sqlerr.New(sqlerr.InvalidBinaryRepresentation, "incorrect binary data format in bind parameter %d", i+1)
+			}
+			c.fail(e)
+			return
+		}
+		params[i] = d
+	}
+	for _, f := range m.ResultFormatCodes {
+		if f != 0 && f != 1 {
+			c.fail(sqlerr.New(sqlerr.ProtocolViolation, "unsupported format code: %d", f))
+			return
+		}
+	}
+	if _, err := s.Bind(m.DestinationPortal, p, params); err != nil {
+		c.fail(err)
+		return
+	}
+	c.formats[m.DestinationPortal] = append([]int16(nil), m.ResultFormatCodes...)
+	c.be.Send(&pgproto3.BindComplete{})
+}
+
+func (c *conn) describe(m *pgproto3.Describe) {
+	s := c.sess
+	if m.ObjectType == 'S' {
+		p, err := s.LookupPrepared(m.Name)
+		if err != nil {
+			c.fail(err)
+			return
+		}
+		oids := make([]uint32, len(p.ParamTypes))
+		for i, t := range p.ParamTypes {
+			oids[i] = t.OID()
+		}
+		c.be.Send(&pgproto3.ParameterDescription{ParameterOIDs: oids})
+		if p.Columns != nil && p.CopyOut == nil {
+			c.be.Send(rowDescription(p.Columns, nil))
+		} else {
+			c.be.Send(&pgproto3.NoData{})
+		}
+		return
+	}
+	pt, err := s.LookupPortal(m.Name)
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	if pt.Prepared.Columns != nil && pt.Prepared.CopyOut == nil {
+		c.be.Send(rowDescription(pt.Prepared.Columns, c.formats[m.Name]))
+	} else {
+		c.be.Send(&pgproto3.NoData{})
+	}
+}
+
+func (c *conn) execute(m *pgproto3.Execute) {
+	s := c.sess
+	pt, err := s.LookupPortal(m.Portal)
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	p := pt.Prepared
+	s.SetActivity("active", p.SQL)
+	if p.Empty {
+		c.be.Send(&pgproto3.EmptyQueryResponse{})
+		return
+	}
+	if p.CopyIn != nil || p.CopyOut != nil {
+		c.fail(sqlerr.NotSupported("COPY in the extended query protocol; send it as a simple query"))
+		return
+	}
+	w := &rowSender{c: c, cols: p.Columns, formats: c.formats[m.Portal]}
+	tag, suspended, err := s.Execute(c.ctx, pt, int(m.MaxRows), w)
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	if suspended {
+		c.be.Send(&pgproto3.PortalSuspended{})
+		return
+	}
+	c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(tag)})
+}

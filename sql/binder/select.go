@@ -1,0 +1,1051 @@
+package binder
+
+import (
+	"fmt"
+	"strings"
+
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/eddy-db/eddy/planner"
+	"github.com/eddy-db/eddy/sql/catalog"
+	"github.com/eddy-db/eddy/sql/sqlerr"
+	"github.com/eddy-db/eddy/sql/types"
+)
+
+// Select binds a top-level SELECT (or VALUES, or set operation).
+func (b *Binder) Select(n *pg.Node) (*Result, error) {
+	return b.selectNode(n, &scope{})
+}
+
+// selectNode binds a query block; outer is the scope of the enclosing
+// query (an empty scope at top level) — the new block's own scope is a
+// child of it.
+func (b *Binder) selectNode(n *pg.Node, outer *scope) (*Result, error) {
+	sel := n.GetSelectStmt()
+	if sel == nil {
+		return nil, sqlerr.NotSupported("%s as a query", nodeName(n))
+	}
+	return b.selectStmt(sel, outer)
+}
+
+func (b *Binder) selectStmt(sel *pg.SelectStmt, outer *scope) (*Result, error) {
+	if sel.WithClause != nil {
+		if sel.WithClause.Recursive {
+			return nil, sqlerr.NotSupported("WITH RECURSIVE")
+		}
+		frame := map[string]*cte{}
+		for _, n := range sel.WithClause.Ctes {
+			c := n.GetCommonTableExpr()
+			var names []string
+			for _, a := range c.Aliascolnames {
+				names = append(names, a.GetString_().Sval)
+			}
+			if _, dup := frame[c.Ctename]; dup {
+				return nil, b.errAt(c.Location, sqlerr.DuplicateTable, "WITH query name \"%s\" specified more than once", c.Ctename)
+			}
+			frame[c.Ctename] = &cte{name: c.Ctename, query: c.Ctequery, colName: names}
+			if c.Ctequery.GetSelectStmt() == nil {
+				return nil, sqlerr.NotSupported("data-modifying statements in WITH")
+			}
+		}
+		b.ctes = append(b.ctes, frame)
+		defer func() { b.ctes = b.ctes[:len(b.ctes)-1] }()
+	}
+	if len(sel.LockingClause) > 0 {
+		return nil, sqlerr.NotSupported("SELECT ... FOR UPDATE/SHARE")
+	}
+	if sel.IntoClause != nil {
+		return nil, sqlerr.NotSupported("SELECT INTO")
+	}
+	switch sel.Op {
+	case pg.SetOperation_SETOP_UNION, pg.SetOperation_SETOP_INTERSECT, pg.SetOperation_SETOP_EXCEPT:
+		return b.setOp(sel, outer)
+	}
+	if len(sel.ValuesLists) > 0 {
+		plan, err := b.values(sel.ValuesLists, outer)
+		if err != nil {
+			return nil, err
+		}
+		return b.orderLimitOutput(sel, plan, outer)
+	}
+	return b.simpleSelect(sel, outer)
+}
+
+// values binds VALUES (...), (...): columns column1..N of each column's
+// common type.
+func (b *Binder) values(lists []*pg.Node, outer *scope) (*planner.Values, error) {
+	s := &scope{parent: outer}
+	var rows [][]planner.Expr
+	width := -1
+	for _, l := range lists {
+		items := l.GetList().Items
+		if width >= 0 && len(items) != width {
+			return nil, b.errAt(location(items[0]), sqlerr.SyntaxError, "VALUES lists must all be the same length")
+		}
+		width = len(items)
+		row, err := b.exprList(items, s)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, row)
+	}
+	cols := make([]types.Column, width)
+	for c := 0; c < width; c++ {
+		col := make([]planner.Expr, len(rows))
+		for r := range rows {
+			col[r] = rows[r][c]
+		}
+		t, err := b.commonType(col, "VALUES", -1)
+		if err != nil {
+			return nil, err
+		}
+		for r := range rows {
+			if rows[r][c], err = b.coerce(rows[r][c], t, types.CastImplicit, -1); err != nil {
+				return nil, err
+			}
+		}
+		cols[c] = types.Column{Name: fmt.Sprintf("column%d", c+1), Type: t}
+	}
+	return &planner.Values{Cols: cols, Rows: rows}, nil
+}
+
+// target is one bound select-list entry.
+type target struct {
+	expr planner.Expr
+	name string
+	node *pg.Node // the parsed expression (for GROUP BY alias matching)
+}
+
+func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (*Result, error) {
+	s := &scope{parent: outer}
+	input, err := b.fromClause(sel.FromClause, s)
+	if err != nil {
+		return nil, err
+	}
+	if sel.WhereClause != nil {
+		s.clause = "WHERE"
+		cond, err := b.boolExpr(sel.WhereClause, s, "WHERE")
+		s.clause = ""
+		if err != nil {
+			return nil, err
+		}
+		input = &planner.Filter{Input: input, Cond: cond}
+	}
+	if len(sel.WindowClause) > 0 {
+		return nil, sqlerr.NotSupported("WINDOW clauses in batch queries")
+	}
+
+	// Select list, bound over the input (aggregates collected).
+	s.agg = &aggState{}
+	targets, err := b.targetList(sel.TargetList, s)
+	if err != nil {
+		return nil, err
+	}
+
+	// GROUP BY.
+	var groups []planner.Expr
+	for _, g := range sel.GroupClause {
+		e, err := b.groupItem(g, targets, s)
+		if err != nil {
+			return nil, err
+		}
+		groups = append(groups, e)
+	}
+	var having planner.Expr
+	if sel.HavingClause != nil {
+		if having, err = b.boolExpr(sel.HavingClause, s, "HAVING"); err != nil {
+			return nil, err
+		}
+	}
+
+	// ORDER BY: output columns by name/position, or expressions added as
+	// hidden extra columns.
+	var keys []planner.SortKey
+	var extras []planner.Expr
+	distinct := len(sel.DistinctClause) > 0
+	distinctOn := distinct && !(len(sel.DistinctClause) == 1 && (sel.DistinctClause[0] == nil || sel.DistinctClause[0].Node == nil))
+	for _, n := range sel.SortClause {
+		sb := n.GetSortBy()
+		idx, e, err := b.orderItem(sb, targets, s)
+		if err != nil {
+			return nil, err
+		}
+		if idx < 0 {
+			fp := planner.Fingerprint(e)
+			for i, t := range targets {
+				if planner.Fingerprint(t.expr) == fp {
+					idx = i
+					break
+				}
+			}
+		}
+		if idx < 0 {
+			for i, x := range extras {
+				if planner.Fingerprint(x) == planner.Fingerprint(e) {
+					idx = len(targets) + i
+				}
+			}
+		}
+		if idx < 0 {
+			if distinct && !distinctOn {
+				return nil, b.errAt(location(sb.Node), sqlerr.InvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+			}
+			idx = len(targets) + len(extras)
+			extras = append(extras, e)
+		}
+		keys = append(keys, sortKey(sb, idx))
+	}
+
+	aggregating := len(groups) > 0 || having != nil || len(s.agg.calls) > 0
+	agg := s.agg
+	s.agg = nil
+	exprs := make([]planner.Expr, 0, len(targets)+len(extras))
+	for _, t := range targets {
+		exprs = append(exprs, t.expr)
+	}
+	exprs = append(exprs, extras...)
+
+	plan := input
+	if aggregating {
+		gkeys := make([]string, len(groups))
+		for i, g := range groups {
+			gkeys[i] = planner.Fingerprint(g)
+		}
+		calls := make([]planner.AggCall, len(agg.calls))
+		cols := make([]types.Column, 0, len(groups)+len(calls))
+		for i, g := range groups {
+			cols = append(cols, types.Column{Name: fmt.Sprintf("group%d", i), Type: g.Type()})
+		}
+		for i, c := range agg.calls {
+			calls[i] = c.call
+			cols = append(cols, types.Column{Name: c.call.Name, Type: c.call.Typ})
+		}
+		plan = &planner.Agg{Input: plan, GroupBy: groups, Aggs: calls, Cols: cols}
+		rw := func(e planner.Expr) (planner.Expr, error) { return b.rewriteAgg(e, gkeys, len(groups)) }
+		for i := range exprs {
+			if exprs[i], err = rw(exprs[i]); err != nil {
+				return nil, err
+			}
+		}
+		if having != nil {
+			if having, err = rw(having); err != nil {
+				return nil, err
+			}
+			plan = &planner.Filter{Input: plan, Cond: having}
+		}
+	}
+
+	names := make([]string, len(targets))
+	cols := make([]types.Column, len(exprs))
+	for i, e := range exprs {
+		name := "?column?"
+		if i < len(targets) {
+			name = targets[i].name
+			names[i] = name
+		}
+		cols[i] = types.Column{Name: name, Type: e.Type()}
+	}
+	plan = &planner.Project{Input: plan, Exprs: exprs, Cols: cols}
+
+	if distinct {
+		on, err := b.distinctOn(sel.DistinctClause, targets, s)
+		if err != nil {
+			return nil, err
+		}
+		if len(on) > 0 && len(keys) > 0 {
+			// DISTINCT ON keeps the first row of each group in ORDER BY
+			// order: sort first.
+			plan = &planner.Sort{Input: plan, Keys: keys}
+			keys = nil
+		}
+		plan = &planner.Distinct{Input: plan, On: on}
+	}
+	if len(keys) > 0 {
+		plan = &planner.Sort{Input: plan, Keys: keys}
+	}
+	if plan, err = b.limit(sel, plan, s); err != nil {
+		return nil, err
+	}
+	if len(extras) > 0 {
+		plan = trim(plan, len(targets))
+	}
+	return &Result{Plan: plan, Names: names}, nil
+}
+
+// trim projects away hidden trailing columns.
+func trim(p planner.Plan, n int) planner.Plan {
+	cols := p.Columns()[:n]
+	exprs := make([]planner.Expr, n)
+	for i := range exprs {
+		exprs[i] = &planner.ColRef{Idx: i, Typ: cols[i].Type, Name: cols[i].Name}
+	}
+	return &planner.Project{Input: p, Exprs: exprs, Cols: cols}
+}
+
+func sortKey(sb *pg.SortBy, idx int) planner.SortKey {
+	k := planner.SortKey{Idx: idx, Desc: sb.SortbyDir == pg.SortByDir_SORTBY_DESC}
+	switch sb.SortbyNulls {
+	case pg.SortByNulls_SORTBY_NULLS_FIRST:
+		k.NullsFirst = true
+	case pg.SortByNulls_SORTBY_NULLS_LAST:
+		k.NullsFirst = false
+	default:
+		k.NullsFirst = k.Desc
+	}
+	return k
+}
+
+// targetList binds the select list, expanding *.
+func (b *Binder) targetList(list []*pg.Node, s *scope) ([]target, error) {
+	var out []target
+	for _, n := range list {
+		rt := n.GetResTarget()
+		if cr := rt.Val.GetColumnRef(); cr != nil {
+			if last := cr.Fields[len(cr.Fields)-1]; last.GetAStar() != nil {
+				table := ""
+				if len(cr.Fields) >= 2 {
+					table = cr.Fields[len(cr.Fields)-2].GetString_().Sval
+				}
+				stars, err := b.expandStar(table, s, cr.Location)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, stars...)
+				continue
+			}
+		}
+		e, err := b.expr(rt.Val, s)
+		if err != nil {
+			return nil, err
+		}
+		if isUnknown(e) {
+			if e, err = b.coerce(e, types.TText, types.CastImplicit, rt.Location); err != nil {
+				return nil, err
+			}
+		}
+		name := rt.Name
+		if name == "" {
+			name = figureName(rt.Val)
+		}
+		out = append(out, target{expr: e, name: name, node: rt.Val})
+	}
+	return out, nil
+}
+
+func (b *Binder) expandStar(table string, s *scope, loc int32) ([]target, error) {
+	var out []target
+	found := table == ""
+	for i, c := range s.cols {
+		if table != "" && c.table != table {
+			continue
+		}
+		found = true
+		if c.hidden {
+			continue
+		}
+		out = append(out, target{expr: &planner.ColRef{Idx: i, Typ: c.typ, Name: c.name}, name: c.name})
+	}
+	if !found {
+		return nil, b.errAt(loc, sqlerr.UndefinedTable, "missing FROM-clause entry for table \"%s\"", table)
+	}
+	if table == "" && len(s.tables) == 0 {
+		return nil, b.errAt(loc, sqlerr.SyntaxError, "SELECT * with no tables specified is not valid")
+	}
+	return out, nil
+}
+
+// figureName names an output column the way PostgreSQL's FigureColname does.
+func figureName(n *pg.Node) string {
+	switch x := n.Node.(type) {
+	case *pg.Node_ColumnRef:
+		last := x.ColumnRef.Fields[len(x.ColumnRef.Fields)-1]
+		if s := last.GetString_(); s != nil {
+			return s.Sval
+		}
+	case *pg.Node_FuncCall:
+		_, name := funcName(x.FuncCall.Funcname)
+		return name
+	case *pg.Node_TypeCast:
+		if name := figureName(x.TypeCast.Arg); name != "?column?" {
+			return name
+		}
+		names := x.TypeCast.TypeName.Names
+		last := names[len(names)-1].GetString_().Sval
+		if t, ok := types.ByName(last); ok {
+			if t.ID == types.Array {
+				return last
+			}
+			return t.TypName()
+		}
+		return last
+	case *pg.Node_CaseExpr:
+		return "case"
+	case *pg.Node_CoalesceExpr:
+		return "coalesce"
+	case *pg.Node_MinMaxExpr:
+		if x.MinMaxExpr.Op == pg.MinMaxOp_IS_LEAST {
+			return "least"
+		}
+		return "greatest"
+	case *pg.Node_AArrayExpr:
+		return "array"
+	case *pg.Node_AIndirection:
+		return figureName(x.AIndirection.Arg)
+	case *pg.Node_SubLink:
+		switch x.SubLink.SubLinkType {
+		case pg.SubLinkType_EXISTS_SUBLINK:
+			return "exists"
+		case pg.SubLinkType_ARRAY_SUBLINK:
+			return "array"
+		case pg.SubLinkType_EXPR_SUBLINK:
+			if sel := x.SubLink.Subselect.GetSelectStmt(); sel != nil && len(sel.TargetList) == 1 {
+				rt := sel.TargetList[0].GetResTarget()
+				if rt.Name != "" {
+					return rt.Name
+				}
+				return figureName(rt.Val)
+			}
+		}
+	case *pg.Node_SqlvalueFunction:
+		switch x.SqlvalueFunction.Op {
+		case pg.SQLValueFunctionOp_SVFOP_CURRENT_DATE:
+			return "current_date"
+		case pg.SQLValueFunctionOp_SVFOP_CURRENT_TIMESTAMP, pg.SQLValueFunctionOp_SVFOP_CURRENT_TIMESTAMP_N:
+			return "current_timestamp"
+		case pg.SQLValueFunctionOp_SVFOP_CURRENT_TIME, pg.SQLValueFunctionOp_SVFOP_CURRENT_TIME_N:
+			return "current_time"
+		case pg.SQLValueFunctionOp_SVFOP_LOCALTIMESTAMP, pg.SQLValueFunctionOp_SVFOP_LOCALTIMESTAMP_N:
+			return "localtimestamp"
+		case pg.SQLValueFunctionOp_SVFOP_LOCALTIME, pg.SQLValueFunctionOp_SVFOP_LOCALTIME_N:
+			return "localtime"
+		case pg.SQLValueFunctionOp_SVFOP_CURRENT_USER:
+			return "current_user"
+		case pg.SQLValueFunctionOp_SVFOP_SESSION_USER:
+			return "session_user"
+		case pg.SQLValueFunctionOp_SVFOP_USER:
+			return "user"
+		case pg.SQLValueFunctionOp_SVFOP_CURRENT_ROLE:
+			return "current_role"
+		case pg.SQLValueFunctionOp_SVFOP_CURRENT_CATALOG:
+			return "current_catalog"
+		case pg.SQLValueFunctionOp_SVFOP_CURRENT_SCHEMA:
+			return "current_schema"
+		}
+	case *pg.Node_CollateClause:
+		return figureName(x.CollateClause.Arg)
+	}
+	return "?column?"
+}
+
+// groupItem binds one GROUP BY item: a position, an output alias, or an
+// expression over the input.
+func (b *Binder) groupItem(n *pg.Node, targets []target, s *scope) (planner.Expr, error) {
+	if c := n.GetAConst(); c != nil {
+		if iv, ok := c.Val.(*pg.A_Const_Ival); ok {
+			i := int(iv.Ival.Ival)
+			if i < 1 || i > len(targets) {
+				return nil, b.errAt(c.Location, sqlerr.InvalidColumnReference, "GROUP BY position %d is not in select list", i)
+			}
+			return b.checkGroupable(targets[i-1].expr, c.Location)
+		}
+	}
+	if cr := n.GetColumnRef(); cr != nil && len(cr.Fields) == 1 {
+		name := cr.Fields[0].GetString_().GetSval()
+		idx, err := b.findColumn(s, "", name, cr.Location)
+		if err != nil {
+			return nil, err
+		}
+		if idx < 0 {
+			for _, t := range targets {
+				if t.name == name {
+					return b.checkGroupable(t.expr, cr.Location)
+				}
+			}
+		}
+	}
+	saved := s.agg
+	s.agg = nil
+	defer func() { s.agg = saved }()
+	e, err := b.expr(n, s)
+	if err != nil {
+		if sqlerr.Code(err) == sqlerr.GroupingError {
+			return nil, b.errAt(location(n), sqlerr.GroupingError, "aggregate functions are not allowed in GROUP BY")
+		}
+		return nil, err
+	}
+	if isUnknown(e) {
+		return b.coerce(e, types.TText, types.CastImplicit, location(n))
+	}
+	return e, nil
+}
+
+func (b *Binder) checkGroupable(e planner.Expr, loc int32) (planner.Expr, error) {
+	bad := false
+	planner.Walk(e, func(x planner.Expr) bool {
+		if _, ok := x.(*aggRef); ok {
+			bad = true
+		}
+		return !bad
+	})
+	if bad {
+		return nil, b.errAt(loc, sqlerr.GroupingError, "aggregate functions are not allowed in GROUP BY")
+	}
+	return e, nil
+}
+
+// orderItem binds an ORDER BY item: it returns the index of the output
+// column it names (by position or alias), or -1 and the expression bound
+// over the input.
+func (b *Binder) orderItem(sb *pg.SortBy, targets []target, s *scope) (int, planner.Expr, error) {
+	if sb.SortbyDir == pg.SortByDir_SORTBY_USING {
+		return 0, nil, sqlerr.NotSupported("ORDER BY ... USING")
+	}
+	if c := sb.Node.GetAConst(); c != nil {
+		if iv, ok := c.Val.(*pg.A_Const_Ival); ok {
+			i := int(iv.Ival.Ival)
+			if i < 1 || i > len(targets) {
+				return 0, nil, b.errAt(c.Location, sqlerr.InvalidColumnReference, "ORDER BY position %d is not in select list", i)
+			}
+			return i - 1, nil, nil
+		}
+	}
+	if cr := sb.Node.GetColumnRef(); cr != nil && len(cr.Fields) == 1 {
+		if str := cr.Fields[0].GetString_(); str != nil {
+			match := -1
+			for i, t := range targets {
+				if t.name == str.Sval {
+					if match >= 0 && planner.Fingerprint(targets[match].expr) != planner.Fingerprint(t.expr) {
+						return 0, nil, b.errAt(cr.Location, sqlerr.AmbiguousColumn, "ORDER BY \"%s\" is ambiguous", str.Sval)
+					}
+					if match < 0 {
+						match = i
+					}
+				}
+			}
+			if match >= 0 {
+				return match, nil, nil
+			}
+		}
+	}
+	e, err := b.expr(sb.Node, s)
+	if err != nil {
+		return 0, nil, err
+	}
+	if isUnknown(e) {
+		if e, err = b.coerce(e, types.TText, types.CastImplicit, location(sb.Node)); err != nil {
+			return 0, nil, err
+		}
+	}
+	return -1, e, nil
+}
+
+func (b *Binder) distinctOn(list []*pg.Node, targets []target, s *scope) ([]int, error) {
+	var on []int
+	for _, n := range list {
+		if n == nil || n.Node == nil {
+			continue // plain DISTINCT is a list with one empty node
+		}
+		idx, e, err := b.orderItem(&pg.SortBy{Node: n}, targets, s)
+		if err != nil {
+			return nil, err
+		}
+		if idx < 0 {
+			fp := planner.Fingerprint(e)
+			for i, t := range targets {
+				if planner.Fingerprint(t.expr) == fp {
+					idx = i
+				}
+			}
+		}
+		if idx < 0 {
+			return nil, b.errAt(location(n), sqlerr.FeatureNotSupported, "feature not supported: DISTINCT ON expressions that are not in the select list")
+		}
+		on = append(on, idx)
+	}
+	return on, nil
+}
+
+// rewriteAgg maps an expression bound over the input of an Agg node onto
+// its output: group-key subexpressions become group columns, aggregates
+// become aggregate columns; any other column reference is a grouping error.
+func (b *Binder) rewriteAgg(e planner.Expr, gkeys []string, ngroups int) (planner.Expr, error) {
+	if a, ok := e.(*aggRef); ok {
+		return &planner.ColRef{Idx: ngroups + a.idx, Typ: a.call.Typ, Name: a.call.Name}, nil
+	}
+	if _, ok := e.(*planner.Const); !ok {
+		fp := planner.Fingerprint(e)
+		for i, k := range gkeys {
+			if k == fp {
+				return &planner.ColRef{Idx: i, Typ: e.Type(), Name: e.String()}, nil
+			}
+		}
+	}
+	if c, ok := e.(*planner.ColRef); ok {
+		name := c.Name
+		if c.Table != "" && !strings.Contains(name, ".") {
+			name = c.Table + "." + name
+		}
+		return nil, sqlerr.New(sqlerr.GroupingError, "column \"%s\" must appear in the GROUP BY clause or be used in an aggregate function", name)
+	}
+	kids := planner.Children(e)
+	if len(kids) == 0 {
+		return e, nil
+	}
+	out := make([]planner.Expr, len(kids))
+	for i, k := range kids {
+		r, err := b.rewriteAgg(k, gkeys, ngroups)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = r
+	}
+	return planner.WithChildren(e, out), nil
+}
+
+func (b *Binder) limit(sel *pg.SelectStmt, plan planner.Plan, s *scope) (planner.Plan, error) {
+	if sel.LimitOption == pg.LimitOption_LIMIT_OPTION_WITH_TIES {
+		return nil, sqlerr.NotSupported("FETCH ... WITH TIES")
+	}
+	var lim, off planner.Expr
+	bind := func(n *pg.Node) (planner.Expr, error) {
+		if n == nil {
+			return nil, nil
+		}
+		if c := n.GetAConst(); c != nil && c.Isnull {
+			return nil, nil // LIMIT ALL / LIMIT NULL
+		}
+		es := s.sibling()
+		e, err := b.exprAs(n, es, types.TInt8, types.CastImplicit)
+		if err != nil {
+			return nil, err
+		}
+		if planner.UsesColumns(e) || !planner.IsConstant(e) {
+			return nil, b.errAt(location(n), sqlerr.SyntaxError, "argument of LIMIT must not contain variables")
+		}
+		return e, nil
+	}
+	var err error
+	if lim, err = bind(sel.LimitCount); err != nil {
+		return nil, err
+	}
+	if off, err = bind(sel.LimitOffset); err != nil {
+		return nil, err
+	}
+	if lim == nil && off == nil {
+		return plan, nil
+	}
+	return &planner.Limit{Input: plan, Limit: lim, Offset: off}, nil
+}
+
+// orderLimitOutput applies ORDER BY / LIMIT of a VALUES or set operation
+// over its output columns.
+func (b *Binder) orderLimitOutput(sel *pg.SelectStmt, plan planner.Plan, outer *scope) (*Result, error) {
+	cols := plan.Columns()
+	names := make([]string, len(cols))
+	s := &scope{parent: outer, tables: []string{"*SELECT*"}}
+	targets := make([]target, len(cols))
+	for i, c := range cols {
+		names[i] = c.Name
+		s.cols = append(s.cols, scopeCol{name: c.Name, typ: c.Type})
+		targets[i] = target{expr: &planner.ColRef{Idx: i, Typ: c.Type, Name: c.Name}, name: c.Name}
+	}
+	var keys []planner.SortKey
+	var extras []planner.Expr
+	for _, n := range sel.SortClause {
+		sb := n.GetSortBy()
+		idx, e, err := b.orderItem(sb, targets, s)
+		if err != nil {
+			return nil, err
+		}
+		if idx < 0 {
+			idx = len(cols) + len(extras)
+			extras = append(extras, e)
+		}
+		keys = append(keys, sortKey(sb, idx))
+	}
+	if len(extras) > 0 {
+		exprs := make([]planner.Expr, 0, len(cols)+len(extras))
+		pc := append([]types.Column{}, cols...)
+		for _, t := range targets {
+			exprs = append(exprs, t.expr)
+		}
+		for _, e := range extras {
+			exprs = append(exprs, e)
+			pc = append(pc, types.Column{Name: "?column?", Type: e.Type()})
+		}
+		plan = &planner.Project{Input: plan, Exprs: exprs, Cols: pc}
+	}
+	if len(keys) > 0 {
+		plan = &planner.Sort{Input: plan, Keys: keys}
+	}
+	plan, err := b.limit(sel, plan, s)
+	if err != nil {
+		return nil, err
+	}
+	if len(extras) > 0 {
+		plan = trim(plan, len(cols))
+	}
+	return &Result{Plan: plan, Names: names}, nil
+}
+
+func (b *Binder) setOp(sel *pg.SelectStmt, outer *scope) (*Result, error) {
+	l, err := b.selectStmt(sel.Larg, outer)
+	if err != nil {
+		return nil, err
+	}
+	r, err := b.selectStmt(sel.Rarg, outer)
+	if err != nil {
+		return nil, err
+	}
+	kind, word := planner.Union, "UNION"
+	switch sel.Op {
+	case pg.SetOperation_SETOP_INTERSECT:
+		kind, word = planner.Intersect, "INTERSECT"
+	case pg.SetOperation_SETOP_EXCEPT:
+		kind, word = planner.Except, "EXCEPT"
+	}
+	lc, rc := l.Plan.Columns(), r.Plan.Columns()
+	if len(lc) != len(rc) {
+		return nil, sqlerr.New(sqlerr.SyntaxError, "each %s query must have the same number of columns", word)
+	}
+	cols := make([]types.Column, len(lc))
+	lx := make([]planner.Expr, len(lc))
+	rx := make([]planner.Expr, len(lc))
+	lneed, rneed := false, false
+	for i := range lc {
+		le := planner.Expr(&planner.ColRef{Idx: i, Typ: lc[i].Type, Name: lc[i].Name})
+		re := planner.Expr(&planner.ColRef{Idx: i, Typ: rc[i].Type, Name: rc[i].Name})
+		t, err := b.commonType([]planner.Expr{le, re}, word, -1)
+		if err != nil {
+			return nil, err
+		}
+		if lx[i], err = b.coerce(le, t, types.CastImplicit, -1); err != nil {
+			return nil, err
+		}
+		if rx[i], err = b.coerce(re, t, types.CastImplicit, -1); err != nil {
+			return nil, err
+		}
+		lneed = lneed || lx[i] != le
+		rneed = rneed || rx[i] != re
+		cols[i] = types.Column{Name: lc[i].Name, Type: t}
+	}
+	lp, rp := l.Plan, r.Plan
+	if lneed {
+		lp = &planner.Project{Input: lp, Exprs: lx, Cols: cols}
+	}
+	if rneed {
+		rp = &planner.Project{Input: rp, Exprs: rx, Cols: cols}
+	}
+	plan := &planner.SetOp{Kind: kind, All: sel.All, Left: lp, Right: rp, Cols: cols}
+	return b.orderLimitOutput(sel, plan, outer)
+}
+
+// fromClause binds FROM items into one plan (a cross join of the items)
+// and fills s with their columns.
+func (b *Binder) fromClause(items []*pg.Node, s *scope) (planner.Plan, error) {
+	if len(items) == 0 {
+		return &planner.Values{Rows: [][]planner.Expr{{}}}, nil
+	}
+	var plan planner.Plan
+	for _, n := range items {
+		p, cols, tables, err := b.fromItem(n, s)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range tables {
+			for _, have := range s.tables {
+				if have == t {
+					return nil, b.errAt(location(n), sqlerr.DuplicateAlias, "table name \"%s\" specified more than once", t)
+				}
+			}
+		}
+		s.tables = append(s.tables, tables...)
+		s.cols = append(s.cols, cols...)
+		if plan == nil {
+			plan = p
+		} else {
+			plan = &planner.Join{Kind: planner.InnerJoin, Left: plan, Right: p}
+		}
+	}
+	return plan, nil
+}
+
+func (b *Binder) lookupCTE(name string) *cte {
+	for i := len(b.ctes) - 1; i >= 0; i-- {
+		if c, ok := b.ctes[i][name]; ok {
+			return c
+		}
+	}
+	return nil
+}
+
+// fromItem binds one FROM item. s is the scope being built (for LATERAL
+// references it would be needed; Eddy rejects LATERAL), its parent the
+// enclosing query's.
+func (b *Binder) fromItem(n *pg.Node, s *scope) (planner.Plan, []scopeCol, []string, error) {
+	switch x := n.Node.(type) {
+	case *pg.Node_RangeVar:
+		return b.rangeVar(x.RangeVar, s)
+	case *pg.Node_RangeSubselect:
+		rs := x.RangeSubselect
+		if rs.Lateral {
+			return nil, nil, nil, sqlerr.NotSupported("LATERAL subqueries")
+		}
+		res, err := b.selectNode(rs.Subquery, s.sibling())
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		alias := ""
+		if rs.Alias != nil {
+			alias = rs.Alias.Aliasname
+		}
+		cols, err := b.aliasColumns(res.Plan.Columns(), alias, rs.Alias)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		var tables []string
+		if alias != "" {
+			tables = []string{alias}
+		}
+		return res.Plan, cols, tables, nil
+	case *pg.Node_JoinExpr:
+		return b.join(x.JoinExpr, s)
+	case *pg.Node_RangeFunction:
+		return b.rangeFunction(x.RangeFunction, s)
+	}
+	return nil, nil, nil, sqlerr.NotSupported("%s in FROM", nodeName(n))
+}
+
+func (b *Binder) aliasColumns(cols []types.Column, table string, alias *pg.Alias) ([]scopeCol, error) {
+	out := make([]scopeCol, len(cols))
+	for i, c := range cols {
+		out[i] = scopeCol{table: table, name: c.Name, typ: c.Type}
+	}
+	if alias != nil && len(alias.Colnames) > 0 {
+		if len(alias.Colnames) > len(cols) {
+			return nil, sqlerr.New(sqlerr.InvalidColumnReference, "table \"%s\" has %d columns available but %d columns specified", table, len(cols), len(alias.Colnames))
+		}
+		for i, cn := range alias.Colnames {
+			out[i].name = cn.GetString_().Sval
+		}
+	}
+	return out, nil
+}
+
+func (b *Binder) rangeVar(rv *pg.RangeVar, s *scope) (planner.Plan, []scopeCol, []string, error) {
+	alias := rv.Relname
+	if rv.Alias != nil {
+		alias = rv.Alias.Aliasname
+	}
+	if rv.Schemaname == "" {
+		if c := b.lookupCTE(rv.Relname); c != nil {
+			res, err := b.selectNode(c.query, s.sibling())
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			cols := res.Plan.Columns()
+			out, err := b.aliasColumns(cols, alias, &pg.Alias{Colnames: strNodes(c.colName)})
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			if rv.Alias != nil && len(rv.Alias.Colnames) > 0 {
+				if out, err = b.aliasColumns(cols, alias, rv.Alias); err != nil {
+					return nil, nil, nil, err
+				}
+			}
+			return res.Plan, out, []string{alias}, nil
+		}
+	}
+	rel, err := b.env.Relation(rv.Schemaname, rv.Relname)
+	if err != nil {
+		return nil, nil, nil, withPos(err, b.pos(rv.Location))
+	}
+	var plan planner.Plan
+	var cols []scopeCol
+	switch {
+	case rel.Virtual != nil:
+		plan = rel.Virtual
+		for _, c := range rel.Virtual.Cols {
+			cols = append(cols, scopeCol{table: alias, name: c.Name, typ: c.Type})
+		}
+	case rel.ViewQuery != nil:
+		res, err := b.selectNode(rel.ViewQuery, &scope{})
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		plan = res.Plan
+		for i, c := range res.Plan.Columns() {
+			name := c.Name
+			if rel.Obj != nil && i < len(rel.Obj.Columns) {
+				name = rel.Obj.Columns[i].Name
+			}
+			cols = append(cols, scopeCol{table: alias, name: name, typ: c.Type})
+		}
+	default:
+		o := rel.Obj
+		switch o.Kind {
+		case catalog.KindTable, catalog.KindMaterializedView:
+		case catalog.KindSource:
+			return nil, nil, nil, b.errAt(rv.Location, sqlerr.FeatureNotSupported,
+				"feature not supported: querying source \"%s\" directly; create a materialized view over it", o.Name)
+		default:
+			return nil, nil, nil, b.errAt(rv.Location, sqlerr.WrongObjectType, "\"%s\" is not a table", o.Name)
+		}
+		plan = &planner.Scan{Table: o, Alias: alias}
+		for _, c := range o.Columns {
+			cols = append(cols, scopeCol{table: alias, name: c.Name, typ: c.Type, hidden: c.Hidden})
+		}
+	}
+	if rv.Alias != nil && len(rv.Alias.Colnames) > 0 {
+		if len(rv.Alias.Colnames) > len(cols) {
+			return nil, nil, nil, sqlerr.New(sqlerr.InvalidColumnReference, "table \"%s\" has %d columns available but %d columns specified", alias, len(cols), len(rv.Alias.Colnames))
+		}
+		vis := 0
+		for i := range cols {
+			if cols[i].hidden {
+				continue
+			}
+			if vis < len(rv.Alias.Colnames) {
+				cols[i].name = rv.Alias.Colnames[vis].GetString_().Sval
+			}
+			vis++
+		}
+	}
+	return plan, cols, []string{alias}, nil
+}
+
+func strNodes(ss []string) []*pg.Node {
+	out := make([]*pg.Node, len(ss))
+	for i, s := range ss {
+		out[i] = pg.MakeStrNode(s)
+	}
+	return out
+}
+
+func (b *Binder) rangeFunction(rf *pg.RangeFunction, s *scope) (planner.Plan, []scopeCol, []string, error) {
+	name := "function"
+	if len(rf.Functions) > 0 {
+		if l := rf.Functions[0].GetList(); l != nil && len(l.Items) > 0 {
+			if fc := l.Items[0].GetFuncCall(); fc != nil {
+				_, name = funcName(fc.Funcname)
+			}
+		}
+	}
+	switch strings.ToLower(name) {
+	case "tumble", "hop":
+		return nil, nil, nil, sqlerr.NotSupported("%s windows in batch queries; use them in CREATE MATERIALIZED VIEW", strings.ToUpper(name))
+	}
+	return nil, nil, nil, sqlerr.NotSupported("set-returning function %s in FROM", name)
+}
+
+func (b *Binder) join(j *pg.JoinExpr, s *scope) (planner.Plan, []scopeCol, []string, error) {
+	lp, lcols, ltabs, err := b.fromItem(j.Larg, s)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rp, rcols, rtabs, err := b.fromItem(j.Rarg, s)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	kind := planner.InnerJoin
+	switch j.Jointype {
+	case pg.JoinType_JOIN_LEFT:
+		kind = planner.LeftJoin
+	case pg.JoinType_JOIN_RIGHT:
+		kind = planner.RightJoin
+	case pg.JoinType_JOIN_FULL:
+		kind = planner.FullJoin
+	case pg.JoinType_JOIN_INNER:
+	default:
+		return nil, nil, nil, sqlerr.NotSupported("join type %s", j.Jointype)
+	}
+	js := &scope{parent: s.parent, sub: s.sub, clause: "JOIN conditions", cols: append(append([]scopeCol{}, lcols...), rcols...), tables: append(append([]string{}, ltabs...), rtabs...)}
+	join := &planner.Join{Kind: kind, Left: lp, Right: rp}
+	var using []string
+	if j.IsNatural {
+		for _, l := range lcols {
+			if l.hidden {
+				continue
+			}
+			for _, r := range rcols {
+				if !r.hidden && r.name == l.name {
+					using = append(using, l.name)
+				}
+			}
+		}
+	}
+	for _, u := range j.UsingClause {
+		using = append(using, u.GetString_().Sval)
+	}
+	var conds []planner.Expr
+	var merged []scopeCol
+	var mergedExprs []planner.Expr
+	for _, name := range using {
+		li, ri := -1, -1
+		for i, c := range lcols {
+			if c.name == name {
+				li = i
+			}
+		}
+		for i, c := range rcols {
+			if c.name == name {
+				ri = i
+			}
+		}
+		if li < 0 || ri < 0 {
+			return nil, nil, nil, sqlerr.New(sqlerr.UndefinedColumn, "column \"%s\" specified in USING clause does not exist in %s table", name, map[bool]string{true: "left", false: "right"}[li < 0])
+		}
+		l := planner.Expr(&planner.ColRef{Idx: li, Typ: lcols[li].typ, Name: name})
+		r := planner.Expr(&planner.ColRef{Idx: len(lcols) + ri, Typ: rcols[ri].typ, Name: name})
+		l, r, err = b.comparable(l, r, "=", -1)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		conds = append(conds, &planner.Compare{Op: planner.EQ, L: l, R: r})
+		var m planner.Expr
+		switch kind {
+		case planner.RightJoin:
+			m = r
+		case planner.FullJoin:
+			m = &planner.Coalesce{Args: []planner.Expr{l, r}, Typ: l.Type()}
+		default:
+			m = l
+		}
+		merged = append(merged, scopeCol{name: name, typ: m.Type(), using: true})
+		mergedExprs = append(mergedExprs, m)
+		js.cols[li].hidden = true
+		js.cols[len(lcols)+ri].hidden = true
+	}
+	if j.Quals != nil {
+		c, err := b.boolExpr(j.Quals, js, "JOIN/ON")
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		conds = append(conds, c)
+	}
+	join.Cond = planner.MakeAnd(conds)
+	cols := js.cols
+	var plan planner.Plan = join
+	if len(merged) > 0 {
+		exprs := append([]planner.Expr{}, mergedExprs...)
+		pcols := make([]types.Column, 0, len(merged)+len(cols))
+		for _, m := range merged {
+			pcols = append(pcols, types.Column{Name: m.name, Type: m.typ})
+		}
+		for i, c := range cols {
+			exprs = append(exprs, &planner.ColRef{Idx: i, Typ: c.typ, Name: c.name})
+			pcols = append(pcols, types.Column{Name: c.name, Type: c.typ})
+		}
+		plan = &planner.Project{Input: join, Exprs: exprs, Cols: pcols}
+		cols = append(merged, cols...)
+	}
+	tables := js.tables
+	if j.Alias != nil {
+		// An aliased join hides the names inside it.
+		for i := range cols {
+			cols[i].table = j.Alias.Aliasname
+		}
+		tables = []string{j.Alias.Aliasname}
+	}
+	return plan, cols, tables, nil
+}

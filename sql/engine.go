@@ -1,0 +1,174 @@
+// Package sql is Eddy's SQL front: sessions, statement execution,
+// transactions, DDL, settings and SHOW. It parses with sql/parser, binds
+// with sql/binder, plans with planner and runs with executor; pgwire
+// drives it.
+//
+// Lock order: Engine.commitMu (shared by commits, exclusive by DDL) before
+// catalog's DDL lock before the catalog's read lock.
+package sql
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+
+	"github.com/eddy-db/eddy/sql/catalog"
+	"github.com/eddy-db/eddy/sql/sqlerr"
+	"github.com/eddy-db/eddy/storage"
+)
+
+// Options configure an Engine.
+type Options struct {
+	// Logger receives the engine's logs (default: slog.Default()).
+	Logger *slog.Logger
+	// Databases lists the database names clients may connect to
+	// (default: dev).
+	Databases []string
+	// Users maps user names to passwords for password authentication;
+	// nil means any user may connect (trust).
+	Users map[string]string
+}
+
+// Engine is one Eddy database: the store, the catalog and the sessions.
+type Engine struct {
+	Store   *storage.Store
+	Catalog *catalog.Catalog
+	log     *slog.Logger
+	opts    Options
+
+	// commitMu is held shared while a transaction commits its batch and
+	// exclusively by DDL, so that a table dropped concurrently never gets
+	// rows written after its data was removed.
+	commitMu sync.RWMutex
+
+	rowIDs   sync.Map // table id -> *rowIDAllocator
+	nextPID  atomic.Int32
+	sessions sync.Map // pid -> *Session
+}
+
+// Open opens (or creates) the database in dir.
+func Open(dir string, opts Options) (*Engine, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if len(opts.Databases) == 0 {
+		opts.Databases = []string{"dev"}
+	}
+	st, err := storage.Open(dir, storage.Options{Logger: opts.Logger})
+	if err != nil {
+		return nil, err
+	}
+	cat, err := catalog.Open(st)
+	if err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	e := &Engine{Store: st, Catalog: cat, log: opts.Logger, opts: opts}
+	e.nextPID.Store(1000)
+	return e, nil
+}
+
+// Close closes the store. Sessions must be closed first.
+func (e *Engine) Close() error { return e.Store.Close() }
+
+// Databases lists the database names.
+func (e *Engine) Databases() []string { return e.opts.Databases }
+
+// PasswordFor returns the password of a user and whether password
+// authentication is on.
+func (e *Engine) PasswordFor(user string) (password string, required bool, known bool) {
+	if e.opts.Users == nil {
+		return "", false, true
+	}
+	p, ok := e.opts.Users[user]
+	return p, true, ok
+}
+
+// Cancel cancels the running statement of the session with the given
+// backend key, if the secret matches (CancelRequest).
+func (e *Engine) Cancel(pid, secret int32) bool {
+	v, ok := e.sessions.Load(pid)
+	if !ok {
+		return false
+	}
+	s := v.(*Session)
+	if s.Secret != secret {
+		return false
+	}
+	s.CancelRunning()
+	return true
+}
+
+// Sessions returns the open sessions.
+func (e *Engine) Sessions() []*Session {
+	var out []*Session
+	e.sessions.Range(func(_, v any) bool {
+		out = append(out, v.(*Session))
+		return true
+	})
+	return out
+}
+
+func randomInt32() int32 {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return int32(binary.BigEndian.Uint32(b[:]) & 0x7fffffff)
+}
+
+// rowIDAllocator hands out hidden row ids for one table. Ids are
+// reserved in blocks whose upper end is stored (synced) before any id of
+// the block is used, so ids never repeat across restarts.
+type rowIDAllocator struct {
+	mu       sync.Mutex
+	next     int64
+	reserved int64 // ids below this are reserved
+}
+
+const rowIDBlock = 1 << 16
+
+func rowIDKey(table uint32) []byte {
+	return storage.MetaKey("rowid/" + string(binary.BigEndian.AppendUint32(nil, table)))
+}
+
+// NextRowID returns a fresh row id for a table.
+func (e *Engine) NextRowID(t *catalog.Object) (int64, error) {
+	v, _ := e.rowIDs.LoadOrStore(t.ID, &rowIDAllocator{next: -1})
+	a := v.(*rowIDAllocator)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.next < 0 {
+		b, ok, err := e.Store.Get(rowIDKey(t.ID))
+		if err != nil {
+			return 0, err
+		}
+		a.next = 1
+		if ok && len(b) == 8 {
+			a.next = int64(binary.BigEndian.Uint64(b))
+		}
+		a.reserved = a.next
+	}
+	if a.next >= a.reserved {
+		end := a.next + rowIDBlock
+		batch := e.Store.NewBatch()
+		defer batch.Close()
+		if err := batch.Set(rowIDKey(t.ID), binary.BigEndian.AppendUint64(nil, uint64(end))); err != nil {
+			return 0, err
+		}
+		if err := e.Store.Apply(batch); err != nil {
+			return 0, sqlerr.Wrap(err, sqlerr.InternalError, "reserve row ids: "+err.Error())
+		}
+		a.reserved = end
+	}
+	id := a.next
+	a.next++
+	return id, nil
+}
+
+// dropRowIDs forgets a dropped table's allocator and writes the removal
+// of its reservation into b.
+func (e *Engine) dropRowIDs(b *storage.Batch, id uint32) error {
+	e.rowIDs.Delete(id)
+	return b.Delete(rowIDKey(id))
+}

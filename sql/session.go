@@ -1,0 +1,370 @@
+package sql
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/eddy-db/eddy/executor"
+	"github.com/eddy-db/eddy/sql/catalog"
+	"github.com/eddy-db/eddy/sql/functions"
+	"github.com/eddy-db/eddy/sql/parser"
+	"github.com/eddy-db/eddy/sql/sqlerr"
+	"github.com/eddy-db/eddy/sql/types"
+	"github.com/eddy-db/eddy/storage"
+)
+
+// Session is one client connection's state: settings, the transaction,
+// prepared statements and portals. Its methods are called from one
+// goroutine (the connection's), except CancelRunning.
+type Session struct {
+	eng      *Engine
+	User     string
+	Database string
+	PID      int32
+	Secret   int32
+	Started  time.Time
+
+	vars    map[string]string // lower-case name -> value
+	env     *types.Env
+	reports []string
+
+	txn      *txn
+	notices  []*sqlerr.Error
+	prepared map[string]*Prepared
+	portals  map[string]*Portal
+	cache    map[string]*Prepared // simple-protocol statements by text
+	parsed   map[string][]parser.Statement
+
+	mu      sync.Mutex
+	cancel  context.CancelCauseFunc
+	query   string
+	state   string
+	stateAt time.Time
+	appName string
+	closed  bool
+}
+
+// txn is an open transaction: explicit (BEGIN) or implicit (one simple
+// Query message, or extended-protocol messages up to Sync).
+type txn struct {
+	explicit bool
+	failed   bool
+	readOnly bool
+	batch    *storage.Batch // created on the first write
+	wrote    map[uint32]*catalog.Object
+	start    time.Time
+}
+
+// NewSession opens a session for user on database. params are the
+// startup parameters the client sent (application_name, TimeZone, ...).
+func (e *Engine) NewSession(user, database string, params map[string]string) (*Session, error) {
+	ok := false
+	for _, d := range e.opts.Databases {
+		if d == database {
+			ok = true
+		}
+	}
+	if !ok {
+		return nil, &sqlerr.Error{Code: sqlerr.UndefinedDatabase, Message: "database \"" + database + "\" does not exist", Severity: "FATAL"}
+	}
+	s := &Session{
+		eng: e, User: user, Database: database,
+		PID: e.nextPID.Add(1), Secret: randomInt32(), Started: time.Now(),
+		vars:     map[string]string{},
+		env:      &types.Env{Loc: time.UTC, ExtraFloatDigits: 1},
+		prepared: map[string]*Prepared{},
+		portals:  map[string]*Portal{},
+		cache:    map[string]*Prepared{},
+		parsed:   map[string][]parser.Statement{},
+		state:    "idle",
+	}
+	for _, st := range settingList {
+		s.vars[strings.ToLower(st.name)] = st.def
+	}
+	s.vars["session_authorization"] = user
+	for k, v := range params {
+		switch strings.ToLower(k) {
+		case "user", "database", "replication", "options":
+			continue
+		}
+		if st, ok := lookupSetting(k); ok && !st.readOnly {
+			if err := s.set(st, v); err != nil {
+				return nil, err
+			}
+		}
+	}
+	s.reports = nil
+	e.sessions.Store(s.PID, s)
+	return s, nil
+}
+
+// Close releases the session's portals and transaction.
+func (s *Session) Close() {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	for name := range s.portals {
+		s.ClosePortal(name)
+	}
+	s.rollback()
+	s.eng.sessions.Delete(s.PID)
+}
+
+// Engine returns the session's engine.
+func (s *Session) Engine() *Engine { return s.eng }
+
+// Env returns the session's value settings (time zone, float digits).
+func (s *Session) Env() *types.Env { return s.env }
+
+// Var returns a setting's current value.
+func (s *Session) Var(name string) (string, bool) {
+	st, ok := lookupSetting(name)
+	if !ok {
+		return "", false
+	}
+	return s.vars[strings.ToLower(st.name)], true
+}
+
+// ReportedParams returns every setting sent to clients at startup, in
+// PostgreSQL's order.
+func (s *Session) ReportedParams() [][2]string {
+	var out [][2]string
+	for _, st := range sortedSettings() {
+		if st.report {
+			out = append(out, [2]string{st.name, s.vars[strings.ToLower(st.name)]})
+		}
+	}
+	return out
+}
+
+// TakeReports returns the reported settings changed since the last call
+// (for ParameterStatus messages).
+func (s *Session) TakeReports() [][2]string {
+	var out [][2]string
+	for _, n := range s.reports {
+		st, _ := lookupSetting(n)
+		out = append(out, [2]string{st.name, s.vars[strings.ToLower(st.name)]})
+	}
+	s.reports = nil
+	return out
+}
+
+// TakeNotices returns the notices raised since the last call.
+func (s *Session) TakeNotices() []*sqlerr.Error {
+	n := s.notices
+	s.notices = nil
+	return n
+}
+
+func (s *Session) notice(format string, args ...any) {
+	s.notices = append(s.notices, &sqlerr.Error{Code: sqlerr.SuccessfulCompletion, Message: sprintf(format, args...), Severity: "NOTICE"})
+}
+
+func (s *Session) warning(code, format string, args ...any) {
+	s.notices = append(s.notices, &sqlerr.Error{Code: code, Message: sprintf(format, args...), Severity: "WARNING"})
+}
+
+// set validates and stores a setting.
+func (s *Session) set(st *setting, v string) error {
+	if st.readOnly {
+		return sqlerr.New(sqlerr.CantChangeRuntimeParam, "parameter \"%s\" cannot be changed", st.name)
+	}
+	if st.check != nil {
+		nv, err := st.check(v)
+		if err != nil {
+			return err
+		}
+		v = nv
+	}
+	key := strings.ToLower(st.name)
+	switch key {
+	case "timezone":
+		loc, name, err := loadLocation(v)
+		if err != nil {
+			return err
+		}
+		s.env.Loc, v = loc, name
+	case "extra_float_digits":
+		n, _ := strconv.Atoi(v)
+		s.env.ExtraFloatDigits = n
+	case "application_name":
+		s.mu.Lock()
+		s.appName = v
+		s.mu.Unlock()
+	}
+	if s.vars[key] != v && st.report {
+		s.reports = append(s.reports, st.name)
+	}
+	s.vars[key] = v
+	return nil
+}
+
+// TxStatus is the ReadyForQuery status: 'I' idle, 'T' in a transaction
+// block, 'E' in a failed transaction block.
+func (s *Session) TxStatus() byte {
+	switch {
+	case s.txn == nil || !s.txn.explicit:
+		return 'I'
+	case s.txn.failed:
+		return 'E'
+	}
+	return 'T'
+}
+
+// BeginImplicit starts the implicit transaction of a Query message or of
+// extended-protocol messages up to Sync (a no-op inside a transaction).
+func (s *Session) BeginImplicit() {
+	if s.txn == nil {
+		s.txn = &txn{start: time.Now()}
+	}
+}
+
+// EndImplicit ends the implicit transaction: it commits when ok and
+// rolls back otherwise. An explicit transaction is left alone, except that
+// a failure marks it failed.
+func (s *Session) EndImplicit(ok bool) error {
+	t := s.txn
+	if t == nil {
+		return nil
+	}
+	if t.explicit {
+		if !ok {
+			t.failed = true
+		}
+		return nil
+	}
+	if !ok {
+		s.rollback()
+		return nil
+	}
+	return s.commit()
+}
+
+func (s *Session) commit() error {
+	t := s.txn
+	s.txn = nil
+	if t == nil || t.batch == nil {
+		return nil
+	}
+	defer t.batch.Close()
+	if t.failed {
+		return nil
+	}
+	s.eng.commitMu.RLock()
+	defer s.eng.commitMu.RUnlock()
+	for id, o := range t.wrote {
+		if cur, ok := s.eng.Catalog.ByID(id); !ok || cur.Kind != catalog.KindTable {
+			return sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" was dropped while the transaction wrote to it", o.Name)
+		}
+	}
+	if err := s.eng.Store.Apply(t.batch); err != nil {
+		return sqlerr.Wrap(err, sqlerr.InternalError, "commit: "+err.Error())
+	}
+	return nil
+}
+
+func (s *Session) rollback() {
+	t := s.txn
+	s.txn = nil
+	if t != nil && t.batch != nil {
+		_ = t.batch.Close()
+	}
+}
+
+// txnWriter gives the executor the session transaction's batch.
+type txnWriter struct{ s *Session }
+
+func (w txnWriter) Batch() *storage.Batch {
+	t := w.s.txn
+	if t.batch == nil {
+		t.batch = w.s.eng.Store.NewIndexedBatch()
+	}
+	return t.batch
+}
+
+func (w txnWriter) NextRowID(t *catalog.Object) (int64, error) { return w.s.eng.NextRowID(t) }
+
+func (w txnWriter) Wrote(o *catalog.Object) {
+	t := w.s.txn
+	if t.wrote == nil {
+		t.wrote = map[uint32]*catalog.Object{}
+	}
+	t.wrote[o.ID] = o
+}
+
+// reader returns what statements read: the transaction's batch when it
+// has writes (read your own writes), else a snapshot of the store (the
+// caller calls the returned func when done). A statement that reads
+// storage only once reads the store directly: one read is consistent by
+// itself, and a snapshot would only cost time.
+func (s *Session) reader(readsOnce bool) (storage.Reader, func()) {
+	if s.txn != nil && s.txn.batch != nil {
+		return s.txn.batch, func() {}
+	}
+	if readsOnce {
+		return s.eng.Store, func() {}
+	}
+	snap := s.eng.Store.Snapshot()
+	return snap, func() { _ = snap.Close() }
+}
+
+func (s *Session) funcContext() *functions.Context {
+	start := time.Now()
+	if s.txn != nil {
+		start = s.txn.start
+	}
+	return &functions.Context{Env: s.env, TxnTime: start.UnixMicro()}
+}
+
+// CancelRunning cancels the statement running in the session, if any.
+func (s *Session) CancelRunning() {
+	s.mu.Lock()
+	c := s.cancel
+	s.mu.Unlock()
+	if c != nil {
+		c(executor.ErrCanceled)
+	}
+}
+
+// statementContext derives the context of one statement: cancellable by
+// CancelRunning and bounded by statement_timeout.
+func (s *Session) statementContext(parent context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	var stop func()
+	if ms, _ := strconv.ParseInt(s.vars["statement_timeout"], 10, 64); ms > 0 {
+		tctx, tcancel := context.WithTimeout(ctx, time.Duration(ms)*time.Millisecond)
+		ctx, stop = tctx, tcancel
+	}
+	s.mu.Lock()
+	s.cancel = cancel
+	s.mu.Unlock()
+	return ctx, func() {
+		s.mu.Lock()
+		s.cancel = nil
+		s.mu.Unlock()
+		if stop != nil {
+			stop()
+		}
+		cancel(nil)
+	}
+}
+
+// SetActivity records what the session is doing (pg_stat_activity).
+func (s *Session) SetActivity(state, query string) {
+	s.mu.Lock()
+	s.state, s.stateAt = state, time.Now()
+	if query != "" {
+		s.query = query
+	}
+	s.mu.Unlock()
+}
+
+// Activity returns the session's state, last query and when the state began.
+func (s *Session) Activity() (state, query, app string, at time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.state, s.query, s.appName, s.stateAt
+}

@@ -1,0 +1,54 @@
+package storage
+
+import "encoding/binary"
+
+// SystemTableID is the table id of Eddy's own metadata: the catalog, the
+// last committed epoch and source offsets live under it.
+const SystemTableID uint32 = 0
+
+// System key prefixes (after the 4-byte system table id).
+const (
+	sysCatalog = 'c' // catalog descriptors: 'c' ‖ object id (4 bytes)
+	sysMeta    = 'm' // single values: 'm' ‖ name
+	sysOffset  = 'o' // source offsets: 'o' ‖ source name
+)
+
+var epochKey = MetaKey("epoch")
+
+// TablePrefix returns the 4-byte big-endian prefix of every key of a table.
+func TablePrefix(id uint32) []byte {
+	return binary.BigEndian.AppendUint32(make([]byte, 0, 16), id)
+}
+
+// AppendTablePrefix appends a table's 4-byte prefix to b.
+func AppendTablePrefix(b []byte, id uint32) []byte {
+	return binary.BigEndian.AppendUint32(b, id)
+}
+
+// TableSpan returns the [start, end) bounds of all keys of a table.
+func TableSpan(id uint32) (start, end []byte) {
+	return TablePrefix(id), TablePrefix(id + 1)
+}
+
+// CatalogKey is the key of a catalog descriptor.
+func CatalogKey(id uint32) []byte {
+	b := append(TablePrefix(SystemTableID), sysCatalog)
+	return binary.BigEndian.AppendUint32(b, id)
+}
+
+// CatalogSpan bounds every catalog descriptor key.
+func CatalogSpan() (start, end []byte) {
+	s := append(TablePrefix(SystemTableID), sysCatalog)
+	e := append(TablePrefix(SystemTableID), sysCatalog+1)
+	return s, e
+}
+
+// MetaKey is the key of a named system value.
+func MetaKey(name string) []byte {
+	return append(append(TablePrefix(SystemTableID), sysMeta), name...)
+}
+
+// OffsetKey is the key of a source's committed offset.
+func OffsetKey(source string) []byte {
+	return append(append(TablePrefix(SystemTableID), sysOffset), source...)
+}

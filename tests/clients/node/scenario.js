@@ -1,0 +1,212 @@
+'use strict'
+// Runs the client compatibility scenario through node-postgres and prints
+// a JSON report on stdout: every value read back with its JavaScript type,
+// command results, error fields and notices. The Go test compares the
+// report with expected.json.
+//
+// The server comes from PGHOST, PGPORT, PGUSER, PGDATABASE and PGPASSWORD
+// (optional); PREFIX names the tables (default "node"). Run with TZ=UTC:
+// node-postgres reads date and timestamp values in the local time zone.
+//
+// The scenario runs twice: "simple" sends every statement as a simple
+// Query with the values written into the SQL; "extended" sends parameters
+// with Parse/Bind/Execute and reads back through a named statement. A step
+// that fails records its error and the run goes on; the exit code is 0
+// unless connecting fails or the script itself breaks.
+
+const { Client } = require('pg')
+
+const prefix = process.env.PREFIX || 'node'
+
+const columns = [
+  ['id', 'int PRIMARY KEY'],
+  ['c_bigint', 'bigint'],
+  ['c_smallint', 'smallint'],
+  ['c_double', 'double precision'],
+  ['c_real', 'real'],
+  ['c_numeric', 'numeric'],
+  ['c_varchar', 'varchar'],
+  ['c_text', 'text'],
+  ['c_bool', 'boolean'],
+  ['c_date', 'date'],
+  ['c_ts', 'timestamp'],
+  ['c_tstz', 'timestamptz'],
+  ['c_interval', 'interval'],
+  ['c_bytea', 'bytea'],
+  ['c_jsonb', 'jsonb']
+]
+const columnList = columns.map((c) => c[0]).join(', ')
+
+// The scenario rows as node-postgres parameters. 64-bit integers and
+// numerics go as strings (a JavaScript number cannot hold them), the
+// timestamptz with its offset as a string, the jsonb as an object.
+const rows = [
+  [1, '9223372036854775807', 32767, 3.5, 1.25, '12345.678900', 'hello', 'plain text', true,
+    '2024-02-29', '2024-02-29 13:45:30.123456', '2024-06-01 12:00:00+05:30',
+    '1 year 2 mons 3 days 04:05:06.5', Buffer.from([0x00, 0xff, 0x10]), { a: 1, b: [true, null, 'x'] }],
+  [2, '-9223372036854775808', -32768, -2.5e-10, -0.75, '-0.001', 'héllo wörld ✓ 日本語',
+    "emoji 🚀, quote ' and backslash \\", false,
+    '1999-12-31', '1999-12-31 23:59:59', '2000-01-01 00:00:00-08:00',
+    '-1 mons +15 days -00:00:30', Buffer.alloc(0), { k: 'ü', n: -1.5, e: {} }],
+  [3, null, null, null, null, null, null, null, null, null, null, null, null, null, null]
+]
+
+// describe turns a value read from the server into {type, value} with a
+// JSON-stable value.
+function describe (v) {
+  if (v === null) return { type: 'null' }
+  if (Buffer.isBuffer(v)) return { type: 'Buffer', value: v.toString('hex') }
+  if (v instanceof Date) return { type: 'Date', value: v.toISOString() }
+  const t = typeof v
+  if (t === 'object') {
+    const name = v.constructor ? v.constructor.name : 'Object'
+    if (name === 'PostgresInterval') {
+      return { type: name, value: Object.assign({}, v), postgres: v.toPostgres() }
+    }
+    return { type: name, value: v }
+  }
+  return { type: t, value: v }
+}
+
+function errorFields (err) {
+  return { severity: err.severity || null, code: err.code || null, message: err.message }
+}
+
+// literal writes a parameter as SQL for the simple protocol.
+function literal (client, v) {
+  if (v === null) return 'NULL'
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
+  if (Buffer.isBuffer(v)) return "'\\x" + v.toString('hex') + "'"
+  if (typeof v === 'object') return client.escapeLiteral(JSON.stringify(v))
+  return client.escapeLiteral(v)
+}
+
+function commandResult (res) {
+  return { command: res.command, rowCount: res.rowCount }
+}
+
+async function step (report, name, fn) {
+  try {
+    report[name] = await fn()
+  } catch (err) {
+    report[name] = { failed: errorFields(err) }
+  }
+}
+
+async function scenario (client, mode, notices) {
+  const table = `${prefix}_${mode}`
+  const report = {}
+  const simple = mode === 'simple'
+  // query sends one statement: with the values written in for the
+  // simple mode, as parameters otherwise.
+  const query = (text, values, name) => {
+    if (simple) {
+      const sql = text.replace(/\$(\d+)/g, (_, i) => literal(client, values[Number(i) - 1]))
+      return client.query(sql)
+    }
+    return client.query(name ? { name, text, values } : { text, values })
+  }
+
+  await step(report, 'create', async () => {
+    const defs = columns.map((c) => c.join(' ')).join(', ')
+    return commandResult(await client.query(`CREATE TABLE ${table} (${defs})`))
+  })
+
+  await step(report, 'insert', async () => {
+    const ps = columns.map((_, i) => `$${i + 1}`).join(', ')
+    const out = []
+    for (const r of rows) {
+      out.push(commandResult(await query(`INSERT INTO ${table} (${columnList}) VALUES (${ps})`, r)))
+    }
+    return out
+  })
+
+  await step(report, 'select', async () => {
+    const res = await query(`SELECT ${columnList} FROM ${table} WHERE id >= $1 ORDER BY id`, [1], 'select_all')
+    return {
+      command: res.command,
+      rowCount: res.rowCount,
+      fields: res.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID, format: f.format })),
+      rows: res.rows.map((row) => Object.fromEntries(columns.map(([c]) => [c, describe(row[c])])))
+    }
+  })
+
+  await step(report, 'select_by_text', async () => {
+    const out = []
+    // The named statement is parsed once and run twice.
+    for (let i = 0; i < 2; i++) {
+      const res = await query(`SELECT id, c_text FROM ${table} WHERE c_varchar = $1`, ['héllo wörld ✓ 日本語'], 'by_varchar')
+      out.push(res.rows)
+    }
+    const tz = await query(`SELECT id FROM ${table} WHERE c_tstz = $1`, ['2024-06-01 03:30:00-03'])
+    out.push(tz.rows)
+    return out
+  })
+
+  await step(report, 'error', async () => {
+    let failed = null
+    try {
+      await client.query('SELECT * FROM no_such_table')
+    } catch (err) {
+      failed = errorFields(err)
+    }
+    const after = await client.query(`SELECT id FROM ${table} ORDER BY id`)
+    return { failed, after: after.rows.map((r) => r.id) }
+  })
+
+  await step(report, 'transaction', async () => {
+    const out = []
+    for (const [id, end] of [[10, 'ROLLBACK'], [11, 'COMMIT']]) {
+      const r = { begin: commandResult(await client.query('BEGIN')) }
+      r.insert = commandResult(await query(`INSERT INTO ${table} (id, c_text) VALUES ($1, $2)`, [id, 'in transaction']))
+      r.inside = (await query(`SELECT id, c_text FROM ${table} WHERE id = $1`, [id])).rows
+      r.end = commandResult(await client.query(end))
+      r.after = (await query(`SELECT id, c_text FROM ${table} WHERE id = $1`, [id])).rows
+      out.push(r)
+    }
+    return out
+  })
+
+  report.notices = notices.splice(0)
+  return report
+}
+
+async function main () {
+  const client = new Client({
+    host: process.env.PGHOST,
+    port: Number(process.env.PGPORT),
+    user: process.env.PGUSER,
+    database: process.env.PGDATABASE,
+    password: process.env.PGPASSWORD || undefined,
+    application_name: 'eddy-node-test'
+  })
+  const notices = []
+  client.on('notice', (msg) => notices.push({ severity: msg.severity, code: msg.code, message: msg.message }))
+  const params = {}
+  client.connection.on('parameterStatus', (msg) => { params[msg.parameterName] = msg.parameterValue })
+  await client.connect()
+
+  const report = {
+    connect: {
+      notices: notices.splice(0),
+      server_version_major: (params.server_version || '').split('.')[0],
+      client_encoding: params.client_encoding,
+      standard_conforming_strings: params.standard_conforming_strings,
+      DateStyle: params.DateStyle,
+      IntervalStyle: params.IntervalStyle,
+      integer_datetimes: params.integer_datetimes,
+      application_name: params.application_name,
+      has_backend_key: typeof client.processID === 'number' && client.processID !== 0
+    }
+  }
+  for (const mode of ['simple', 'extended']) {
+    report[mode] = await scenario(client, mode, notices)
+  }
+  await client.end()
+  process.stdout.write(JSON.stringify(report) + '\n')
+}
+
+main().catch((err) => {
+  process.stderr.write(String(err && err.stack ? err.stack : err) + '\n')
+  process.exit(1)
+})

@@ -1,0 +1,267 @@
+"""Runs the client compatibility scenario through psycopg2.
+
+Prints a JSON report on stdout: every value read back with its Python
+type, statement status, error fields, transaction states and notices. The
+Go test compares the report with expected.txt.
+
+The server comes from PGHOST, PGPORT, PGUSER, PGDATABASE and PGPASSWORD
+(optional); PREFIX names the tables (default "py").
+
+The scenario runs twice, on two connections: "default" leaves psycopg2 in
+its default mode, where every statement runs inside a transaction that
+psycopg2 opens with BEGIN and the script ends with commit() or
+rollback(); "autocommit" runs each statement on its own and writes BEGIN,
+COMMIT and ROLLBACK itself. Parameters are always written into the SQL by
+psycopg2 (client-side). A step that fails records its error and the run
+goes on; the exit code is 0 unless connecting fails or the script breaks.
+"""
+
+import datetime
+import decimal
+import json
+import os
+import sys
+
+import psycopg2
+import psycopg2.extensions as ext
+import psycopg2.extras
+
+PREFIX = os.environ.get("PREFIX", "py")
+
+COLUMNS = [
+    ("id", "int PRIMARY KEY"),
+    ("c_bigint", "bigint"),
+    ("c_smallint", "smallint"),
+    ("c_double", "double precision"),
+    ("c_real", "real"),
+    ("c_numeric", "numeric"),
+    ("c_varchar", "varchar"),
+    ("c_text", "text"),
+    ("c_bool", "boolean"),
+    ("c_date", "date"),
+    ("c_ts", "timestamp"),
+    ("c_tstz", "timestamptz"),
+    ("c_interval", "interval"),
+    ("c_bytea", "bytea"),
+    ("c_jsonb", "jsonb"),
+]
+COLUMN_LIST = ", ".join(c for c, _ in COLUMNS)
+
+IST = datetime.timezone(datetime.timedelta(hours=5, minutes=30))
+PST = datetime.timezone(datetime.timedelta(hours=-8))
+
+# The scenario rows as psycopg2 parameters. Intervals with months have no
+# timedelta form, so they go as strings.
+ROWS = [
+    (1, 9223372036854775807, 32767, 3.5, 1.25, decimal.Decimal("12345.678900"),
+     "hello", "plain text", True, datetime.date(2024, 2, 29),
+     datetime.datetime(2024, 2, 29, 13, 45, 30, 123456),
+     datetime.datetime(2024, 6, 1, 12, 0, 0, tzinfo=IST),
+     "1 year 2 mons 3 days 04:05:06.5", psycopg2.Binary(b"\x00\xff\x10"),
+     psycopg2.extras.Json({"a": 1, "b": [True, None, "x"]})),
+    (2, -9223372036854775808, -32768, -2.5e-10, -0.75, decimal.Decimal("-0.001"),
+     "h\u00e9llo w\u00f6rld \u2713 \u65e5\u672c\u8a9e",
+     "emoji \U0001F680, quote ' and backslash \\", False, datetime.date(1999, 12, 31),
+     datetime.datetime(1999, 12, 31, 23, 59, 59),
+     datetime.datetime(2000, 1, 1, 0, 0, 0, tzinfo=PST),
+     "-1 mons +15 days -00:00:30", psycopg2.Binary(b""),
+     psycopg2.extras.Json({"k": "\u00fc", "n": -1.5, "e": {}})),
+    (3,) + (None,) * 14,
+]
+
+STATUS = {
+    ext.TRANSACTION_STATUS_IDLE: "idle",
+    ext.TRANSACTION_STATUS_ACTIVE: "active",
+    ext.TRANSACTION_STATUS_INTRANS: "intrans",
+    ext.TRANSACTION_STATUS_INERROR: "inerror",
+    ext.TRANSACTION_STATUS_UNKNOWN: "unknown",
+}
+
+
+def describe(v):
+    """Returns {type, value} for a value read back, with a JSON-stable value."""
+    t = type(v).__name__
+    if v is None:
+        return {"type": t}
+    if isinstance(v, decimal.Decimal):
+        return {"type": t, "value": str(v)}
+    if isinstance(v, datetime.datetime):
+        tz = None if v.tzinfo is None else str(v.utcoffset())
+        return {"type": t, "value": v.isoformat(), "utcoffset": tz}
+    if isinstance(v, datetime.date):
+        return {"type": t, "value": v.isoformat()}
+    if isinstance(v, datetime.timedelta):
+        return {"type": t, "value": {"days": v.days, "seconds": v.seconds, "microseconds": v.microseconds}}
+    if isinstance(v, (memoryview, bytes)):
+        return {"type": t, "value": bytes(v).hex()}
+    return {"type": t, "value": v}
+
+
+def error_fields(e):
+    return {
+        "class": type(e).__name__,
+        "pgcode": e.pgcode,
+        "severity": e.diag.severity,
+        "message": e.diag.message_primary,
+    }
+
+
+def step(conn, report, name, fn):
+    try:
+        report[name] = fn()
+    except psycopg2.Error as e:
+        report[name] = {"failed": error_fields(e)}
+        if not e.pgcode:
+            raise
+        conn.rollback()
+
+
+def scenario(conn, mode):
+    table = "%s_%s" % (PREFIX, mode)
+    autocommit = mode == "autocommit"
+    conn.autocommit = autocommit
+    cur = conn.cursor()
+    report = {}
+
+    def status():
+        return STATUS[conn.info.transaction_status]
+
+    def ids(sql, args=None):
+        cur.execute(sql, args)
+        return [r[0] for r in cur.fetchall()]
+
+    def create():
+        defs = ", ".join("%s %s" % c for c in COLUMNS)
+        cur.execute("CREATE TABLE %s (%s)" % (table, defs))
+        out = {"statusmessage": cur.statusmessage, "status": status()}
+        if not autocommit:
+            conn.commit()
+        return out
+
+    step(conn, report, "create", create)
+
+    def insert():
+        ps = ", ".join(["%s"] * len(COLUMNS))
+        out = []
+        for row in ROWS:
+            cur.execute("INSERT INTO %s (%s) VALUES (%s)" % (table, COLUMN_LIST, ps), row)
+            out.append({"statusmessage": cur.statusmessage, "rowcount": cur.rowcount, "status": status()})
+        if not autocommit:
+            conn.commit()
+        out.append({"after_commit": status()})
+        return out
+
+    step(conn, report, "insert", insert)
+
+    def select():
+        cur.execute("SELECT %s FROM %s WHERE id >= %%s ORDER BY id" % (COLUMN_LIST, table), (1,))
+        rows = cur.fetchall()
+        return {
+            "statusmessage": cur.statusmessage,
+            "rowcount": cur.rowcount,
+            "description": [[d.name, d.type_code] for d in cur.description],
+            "rows": [{c: describe(v) for (c, _), v in zip(COLUMNS, r)} for r in rows],
+            "status": status(),
+        }
+
+    step(conn, report, "select", select)
+
+    def select_by():
+        out = {}
+        cur.execute("SELECT id, c_text FROM %s WHERE c_varchar = %%s" % table,
+                    ("h\u00e9llo w\u00f6rld \u2713 \u65e5\u672c\u8a9e",))
+        out["by_varchar"] = cur.fetchall()
+        cur.execute("SELECT id FROM %s WHERE c_tstz = %%s" % table,
+                    (datetime.datetime(2024, 6, 1, 3, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=-3))),))
+        out["by_tstz"] = cur.fetchall()
+        cur.execute("SELECT id FROM %s WHERE c_numeric = %%s AND c_bytea = %%s" % table,
+                    (decimal.Decimal("12345.6789"), psycopg2.Binary(b"\x00\xff\x10")))
+        out["by_numeric_bytea"] = cur.fetchall()
+        if not autocommit:
+            conn.commit()
+        return out
+
+    step(conn, report, "select_by", select_by)
+
+    def error():
+        out = {}
+        try:
+            cur.execute("SELECT * FROM no_such_table")
+        except psycopg2.Error as e:
+            out["failed"] = error_fields(e)
+        out["status"] = status()
+        if not autocommit:
+            conn.rollback()
+        out["after"] = ids("SELECT id FROM %s ORDER BY id" % table)
+        if not autocommit:
+            conn.commit()
+        return out
+
+    step(conn, report, "error", error)
+
+    def transaction():
+        out = []
+        for id_, commit in ((10, False), (11, True)):
+            r = {}
+            if autocommit:
+                cur.execute("BEGIN")
+                r["begin"] = cur.statusmessage
+            cur.execute("INSERT INTO %s (id, c_text) VALUES (%%s, %%s)" % table, (id_, "in transaction"))
+            r["status"] = status()
+            r["inside"] = ids("SELECT id FROM %s WHERE id = %%s" % table, (id_,))
+            if autocommit:
+                cur.execute("COMMIT" if commit else "ROLLBACK")
+                r["end"] = cur.statusmessage
+            elif commit:
+                conn.commit()
+            else:
+                conn.rollback()
+            r["status_after"] = status()
+            r["after"] = ids("SELECT id FROM %s WHERE id = %%s" % table, (id_,))
+            if not autocommit:
+                conn.commit()
+            out.append(r)
+        return out
+
+    step(conn, report, "transaction", transaction)
+
+    report["notices"] = list(conn.notices)
+    del conn.notices[:]
+    cur.close()
+    return report
+
+
+def main():
+    kw = dict(
+        host=os.environ["PGHOST"],
+        port=os.environ["PGPORT"],
+        user=os.environ["PGUSER"],
+        dbname=os.environ["PGDATABASE"],
+        application_name="eddy-python-test",
+    )
+    if os.environ.get("PGPASSWORD"):
+        kw["password"] = os.environ["PGPASSWORD"]
+    report = {}
+    for mode in ("default", "autocommit"):
+        conn = psycopg2.connect(**kw)
+        info = conn.info
+        report.setdefault("connect", {
+            "notices": list(conn.notices),
+            "server_version_major": conn.server_version // 10000,
+            "protocol_version": conn.protocol_version,
+            "encoding": conn.encoding,
+            "standard_conforming_strings": info.parameter_status("standard_conforming_strings"),
+            "DateStyle": info.parameter_status("DateStyle"),
+            "IntervalStyle": info.parameter_status("IntervalStyle"),
+            "has_backend_key": info.backend_pid != 0,
+            "status": STATUS[info.transaction_status],
+        })
+        del conn.notices[:]
+        report[mode] = scenario(conn, mode)
+        conn.close()
+    json.dump(report, sys.stdout, ensure_ascii=False, sort_keys=True)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
