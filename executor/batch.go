@@ -86,6 +86,18 @@ func Build(p planner.Plan) (Node, error) {
 			return nil, err
 		}
 		return &setOpNode{plan: x, left: l, right: r}, nil
+	case *planner.Window:
+		in, err := Build(x.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &windowNode{plan: x, input: in}, nil
+	case *planner.Hop:
+		in, err := Build(x.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &hopNode{plan: x, input: in}, nil
 	case *planner.Insert:
 		in, err := Build(x.Input)
 		if err != nil {
@@ -772,6 +784,169 @@ func (n *joinNode) Close() {
 	n.left.Close()
 	n.rows, n.table = nil, nil
 }
+
+// hopNode assigns each input row to its time windows.
+type hopNode struct {
+	plan    *planner.Hop
+	input   Node
+	cur     types.Row
+	windows []int64
+	pos     int
+}
+
+func (n *hopNode) Open(ec *Context) error {
+	n.cur, n.windows, n.pos = nil, n.windows[:0], 0
+	return n.input.Open(ec)
+}
+
+func (n *hopNode) Next() (types.Row, error) {
+	h := n.plan
+	for n.pos >= len(n.windows) {
+		r, err := n.input.Next()
+		if err != nil || r == nil {
+			return nil, err
+		}
+		ts := r[h.TimeCol]
+		if ts.IsNull() {
+			if h.Tumble {
+				return append(r, types.Null, types.Null), nil
+			}
+			continue
+		}
+		n.cur, n.pos = r, 0
+		if h.Tumble {
+			n.windows = append(n.windows[:0], h.WindowStart(ts.Micros()))
+		} else {
+			n.windows = h.Windows(ts.Micros(), n.windows)
+		}
+	}
+	ws := n.windows[n.pos]
+	n.pos++
+	out := make(types.Row, len(n.cur)+2)
+	copy(out, n.cur)
+	out[len(n.cur)] = timeLike(n.cur[h.TimeCol], ws)
+	out[len(n.cur)+1] = timeLike(n.cur[h.TimeCol], ws+h.Size)
+	return out, nil
+}
+
+// timeLike returns a timestamp of the same kind as d with the given µs.
+func timeLike(d types.Datum, us int64) types.Datum {
+	if d.Kind() == types.KTimestamptz {
+		return types.NewTimestamptz(us)
+	}
+	return types.NewTimestamp(us)
+}
+
+func (n *hopNode) Close() { n.input.Close() }
+
+// windowNode computes row_number/rank/dense_rank: it sorts its input by
+// partition then order keys and numbers each partition.
+type windowNode struct {
+	plan  *planner.Window
+	input Node
+	ec    *Context
+	rows  []types.Row
+	pos   int
+	done  bool
+}
+
+func (n *windowNode) Open(ec *Context) error {
+	n.ec, n.rows, n.pos, n.done = ec, nil, 0, false
+	return n.input.Open(ec)
+}
+
+func (n *windowNode) run() error {
+	w := n.plan
+	part, err := n.ec.compileAll(w.PartitionBy)
+	if err != nil {
+		return err
+	}
+	ord, err := n.ec.compileAll(w.OrderExprs)
+	if err != nil {
+		return err
+	}
+	type entry struct {
+		row  types.Row
+		keys types.Row // partition values then order values
+	}
+	var es []entry
+	for {
+		r, err := n.input.Next()
+		if err != nil {
+			return err
+		}
+		if r == nil {
+			break
+		}
+		if err := n.ec.check(); err != nil {
+			return err
+		}
+		k := make(types.Row, 0, len(part)+len(ord))
+		for _, f := range part {
+			v, err := f(r)
+			if err != nil {
+				return err
+			}
+			k = append(k, v)
+		}
+		for _, f := range ord {
+			v, err := f(r)
+			if err != nil {
+				return err
+			}
+			k = append(k, v)
+		}
+		es = append(es, entry{row: r, keys: k})
+	}
+	np := len(part)
+	keys := make([]planner.SortKey, 0, np+len(w.OrderBy))
+	for i := 0; i < np; i++ {
+		keys = append(keys, planner.SortKey{Idx: i})
+	}
+	for _, k := range w.OrderBy {
+		k.Idx += np
+		keys = append(keys, k)
+	}
+	sort.SliceStable(es, func(i, j int) bool { return CompareSortKeys(es[i].keys, es[j].keys, keys) < 0 })
+	var num, rank, dense int64
+	for i, e := range es {
+		samePart := i > 0 && CompareSortKeys(es[i-1].keys, e.keys, keys[:np]) == 0
+		samePeer := samePart && CompareSortKeys(es[i-1].keys, e.keys, keys) == 0
+		if !samePart {
+			num, rank, dense = 0, 0, 0
+		}
+		num++
+		if !samePeer {
+			rank = num
+			dense++
+		}
+		v := num
+		switch w.Func {
+		case "rank":
+			v = rank
+		case "dense_rank":
+			v = dense
+		}
+		n.rows = append(n.rows, append(e.row, types.NewInt(v)))
+	}
+	return nil
+}
+
+func (n *windowNode) Next() (types.Row, error) {
+	if !n.done {
+		n.done = true
+		if err := n.run(); err != nil {
+			return nil, err
+		}
+	}
+	if n.pos >= len(n.rows) {
+		return nil, nil
+	}
+	n.pos++
+	return n.rows[n.pos-1], nil
+}
+
+func (n *windowNode) Close() { n.input.Close(); n.rows = nil }
 
 type sortNode struct {
 	plan  *planner.Sort

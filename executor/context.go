@@ -11,15 +11,16 @@ import (
 	"github.com/eddy-db/eddy/storage"
 )
 
-// Writer is where DML statements write: an indexed batch owned by the
-// session's transaction (the session commits or discards it).
+// Writer is where DML statements write: the session's transaction, which
+// buffers the writes (readable through Context.Reader) and commits or
+// discards them.
 type Writer interface {
-	// Batch returns the transaction's indexed batch.
-	Batch() *storage.Batch
+	// Put writes a row of t: key and val are its storage encoding.
+	Put(t *catalog.Object, key, val []byte, row types.Row) error
+	// Delete removes the row of t with the given key.
+	Delete(t *catalog.Object, key []byte) error
 	// NextRowID returns a fresh value for a table's hidden row id.
 	NextRowID(t *catalog.Object) (int64, error)
-	// Wrote tells the transaction that t was changed.
-	Wrote(t *catalog.Object)
 }
 
 // Context is the state of one statement execution.

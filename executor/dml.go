@@ -140,7 +140,6 @@ func (n *insertNode) run() error {
 // passed to written (may be nil). It returns how many rows were written.
 func InsertRows(ec *Context, t *catalog.Object, rows []types.Row, doNothing bool, written func(types.Row) error) (int64, error) {
 	codec := CodecFor(t)
-	batch := ec.Writer.Batch()
 	rid := rowIDCol(t)
 	var key, val []byte
 	var count int64
@@ -166,7 +165,7 @@ func InsertRows(ec *Context, t *catalog.Object, rows []types.Row, doNothing bool
 			}
 		}
 		val = codec.Value(val[:0], row)
-		if err := batch.Set(key, val); err != nil {
+		if err := ec.Writer.Put(t, key, val, row); err != nil {
 			return count, err
 		}
 		count++
@@ -175,9 +174,6 @@ func InsertRows(ec *Context, t *catalog.Object, rows []types.Row, doNothing bool
 				return count, err
 			}
 		}
-	}
-	if count > 0 {
-		ec.Writer.Wrote(t)
 	}
 	return count, nil
 }
@@ -282,10 +278,9 @@ func (n *updateNode) run() error {
 			return duplicateKey(codec, c.row)
 		}
 	}
-	batch := ec.Writer.Batch()
 	for _, c := range changes {
 		if _, kept := newKeys[string(c.oldKey)]; !kept {
-			if err := batch.Delete(c.oldKey); err != nil {
+			if err := ec.Writer.Delete(t, c.oldKey); err != nil {
 				return err
 			}
 		}
@@ -293,7 +288,7 @@ func (n *updateNode) run() error {
 	var val []byte
 	for _, c := range changes {
 		val = codec.Value(val[:0], c.row)
-		if err := batch.Set(c.newKey, val); err != nil {
+		if err := ec.Writer.Put(t, c.newKey, val, c.row); err != nil {
 			return err
 		}
 		if err := n.ret.add(c.row); err != nil {
@@ -301,9 +296,6 @@ func (n *updateNode) run() error {
 		}
 	}
 	n.count = int64(len(changes))
-	if n.count > 0 {
-		ec.Writer.Wrote(t)
-	}
 	return nil
 }
 
@@ -348,11 +340,10 @@ func (n *deleteNode) run() error {
 	if err != nil {
 		return err
 	}
-	batch := ec.Writer.Batch()
 	var key []byte
 	for _, row := range rows {
 		key = codec.Key(key[:0], row)
-		if err := batch.Delete(key); err != nil {
+		if err := ec.Writer.Delete(n.plan.Table, key); err != nil {
 			return err
 		}
 		if err := n.ret.add(row); err != nil {
@@ -360,9 +351,6 @@ func (n *deleteNode) run() error {
 		}
 	}
 	n.count = int64(len(rows))
-	if n.count > 0 {
-		ec.Writer.Wrote(n.plan.Table)
-	}
 	return nil
 }
 

@@ -617,3 +617,10 @@ func Eval(ec *Context, e planner.Expr) (types.Datum, error) {
 	}
 	return f(nil)
 }
+
+// EvalFunc computes a compiled expression over one row.
+type EvalFunc = func(row types.Row) (types.Datum, error)
+
+// Compile compiles an expression for repeated evaluation (stream
+// operators compile their expressions once, when they are built).
+func (ec *Context) Compile(e planner.Expr) (EvalFunc, error) { return ec.compile(e) }

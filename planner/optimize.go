@@ -9,90 +9,111 @@ package planner
 //     lookup or a range scan.
 //
 // Subquery plans inside expressions are optimized too.
-func Optimize(p Plan) Plan {
+func Optimize(p Plan) Plan { return optimize(p, true) }
+
+// optimize applies the rewrites; keyScans turns key conditions into
+// point/range scans (batch plans only: a stream source reads every row).
+func optimize(p Plan, keyScans bool) Plan {
+	o := optimizer{keyScans: keyScans}
+	return o.plan(p)
+}
+
+type optimizer struct{ keyScans bool }
+
+func (o optimizer) plan(p Plan) Plan {
 	switch x := p.(type) {
 	case *Filter:
-		in := Optimize(x.Input)
-		return pushFilter(in, Conjuncts(optimizeExpr(x.Cond)))
+		in := o.plan(x.Input)
+		return o.pushFilter(in, Conjuncts(o.expr(x.Cond)))
 	case *Project:
 		c := *x
-		c.Input = Optimize(x.Input)
-		c.Exprs = optimizeExprs(x.Exprs)
+		c.Input = o.plan(x.Input)
+		c.Exprs = o.exprs(x.Exprs)
 		return &c
 	case *Agg:
 		c := *x
-		c.Input = Optimize(x.Input)
-		c.GroupBy = optimizeExprs(x.GroupBy)
+		c.Input = o.plan(x.Input)
+		c.GroupBy = o.exprs(x.GroupBy)
 		c.Aggs = make([]AggCall, len(x.Aggs))
 		for i, a := range x.Aggs {
-			a.Args = optimizeExprs(a.Args)
-			a.Filter = optimizeExpr(a.Filter)
-			a.OrderExprs = optimizeExprs(a.OrderExprs)
+			a.Args = o.exprs(a.Args)
+			a.Filter = o.expr(a.Filter)
+			a.OrderExprs = o.exprs(a.OrderExprs)
 			c.Aggs[i] = a
 		}
 		return &c
 	case *Join:
-		l, r := Optimize(x.Left), Optimize(x.Right)
+		l, r := o.plan(x.Left), o.plan(x.Right)
 		j := &Join{Kind: x.Kind, Left: l, Right: r, LeftKeys: x.LeftKeys, RightKeys: x.RightKeys}
-		conds := Conjuncts(optimizeExpr(x.Cond))
-		return planJoin(j, conds)
+		conds := Conjuncts(o.expr(x.Cond))
+		return o.planJoin(j, conds)
 	case *Sort:
 		c := *x
-		c.Input = Optimize(x.Input)
+		c.Input = o.plan(x.Input)
 		return &c
 	case *Limit:
 		c := *x
-		c.Input = Optimize(x.Input)
+		c.Input = o.plan(x.Input)
 		return &c
 	case *Distinct:
 		c := *x
-		c.Input = Optimize(x.Input)
+		c.Input = o.plan(x.Input)
 		return &c
 	case *SetOp:
 		c := *x
-		c.Left, c.Right = Optimize(x.Left), Optimize(x.Right)
+		c.Left, c.Right = o.plan(x.Left), o.plan(x.Right)
 		return &c
 	case *Values:
 		c := *x
 		c.Rows = make([][]Expr, len(x.Rows))
 		for i, r := range x.Rows {
-			c.Rows[i] = optimizeExprs(r)
+			c.Rows[i] = o.exprs(r)
 		}
+		return &c
+	case *Hop:
+		c := *x
+		c.Input = o.plan(x.Input)
+		return &c
+	case *Window:
+		c := *x
+		c.Input = o.plan(x.Input)
+		c.PartitionBy = o.exprs(x.PartitionBy)
+		c.OrderExprs = o.exprs(x.OrderExprs)
 		return &c
 	case *Insert:
 		c := *x
-		c.Input = Optimize(x.Input)
+		c.Input = o.plan(x.Input)
 		return &c
 	case *Update:
 		c := *x
-		c.Input = Optimize(x.Input)
-		c.Set = optimizeExprs(x.Set)
+		c.Input = o.plan(x.Input)
+		c.Set = o.exprs(x.Set)
 		return &c
 	case *Delete:
 		c := *x
-		c.Input = Optimize(x.Input)
+		c.Input = o.plan(x.Input)
 		return &c
 	}
 	return p
 }
 
-func optimizeExprs(es []Expr) []Expr {
+func (o optimizer) exprs(es []Expr) []Expr {
 	out := make([]Expr, len(es))
 	for i, e := range es {
-		out[i] = optimizeExpr(e)
+		out[i] = o.expr(e)
 	}
 	return out
 }
 
 // optimizeExpr optimizes the plans of subqueries inside e.
-func optimizeExpr(e Expr) Expr {
+func (o optimizer) expr(e Expr) Expr {
 	if e == nil {
 		return nil
 	}
 	return Map(e, func(x Expr) Expr {
 		if s, ok := x.(*Subquery); ok {
 			c := *s
-			c.Plan = Optimize(s.Plan)
+			c.Plan = o.plan(s.Plan)
 			return &c
 		}
 		return x
@@ -129,14 +150,17 @@ func hasSubquery(e Expr) bool {
 }
 
 // pushFilter places conds (conjuncts over in's output) as low as they go.
-func pushFilter(in Plan, conds []Expr) Plan {
+func (o optimizer) pushFilter(in Plan, conds []Expr) Plan {
 	if len(conds) == 0 {
 		return in
 	}
 	switch x := in.(type) {
 	case *Filter:
-		return pushFilter(x.Input, append(Conjuncts(x.Cond), conds...))
+		return o.pushFilter(x.Input, append(Conjuncts(x.Cond), conds...))
 	case *Scan:
+		if !o.keyScans {
+			break
+		}
 		return scanWithKey(x, conds)
 	case *Join:
 		if x.Kind != InnerJoin && x.Kind != LeftJoin && x.Kind != SemiJoin && x.Kind != AntiJoin {
@@ -155,12 +179,31 @@ func pushFilter(in Plan, conds []Expr) Plan {
 				keep = append(keep, c)
 			}
 		}
-		j := &Join{Kind: x.Kind, Left: pushFilter(x.Left, lc), Right: x.Right, LeftKeys: x.LeftKeys, RightKeys: x.RightKeys}
-		out := planJoin(j, append(Conjuncts(x.Cond), jc...))
+		j := &Join{Kind: x.Kind, Left: o.pushFilter(x.Left, lc), Right: x.Right, LeftKeys: x.LeftKeys, RightKeys: x.RightKeys}
+		out := o.planJoin(j, append(Conjuncts(x.Cond), jc...))
 		if len(keep) > 0 {
 			return &Filter{Input: out, Cond: MakeAnd(keep)}
 		}
 		return out
+	case *Hop:
+		// Conditions on the input's columns apply before windowing.
+		n := len(x.Input.Columns())
+		var push, keep []Expr
+		for _, c := range conds {
+			if _, hi := colsUsed(c); hi < n && !hasSubquery(c) {
+				push = append(push, c)
+			} else {
+				keep = append(keep, c)
+			}
+		}
+		if len(push) > 0 {
+			h := *x
+			h.Input = o.pushFilter(x.Input, push)
+			if len(keep) > 0 {
+				return &Filter{Input: &h, Cond: MakeAnd(keep)}
+			}
+			return &h
+		}
 	case *Project:
 		var push, keep []Expr
 		for _, c := range conds {
@@ -171,7 +214,7 @@ func pushFilter(in Plan, conds []Expr) Plan {
 			}
 		}
 		if len(push) > 0 {
-			p := &Project{Input: pushFilter(x.Input, push), Exprs: x.Exprs, Cols: x.Cols}
+			p := &Project{Input: o.pushFilter(x.Input, push), Exprs: x.Exprs, Cols: x.Cols}
 			if len(keep) > 0 {
 				return &Filter{Input: p, Cond: MakeAnd(keep)}
 			}
@@ -219,7 +262,7 @@ func hasVolatile(e Expr) bool {
 // into that input, equalities across become hash keys, the rest stays as
 // the join's filter. For outer joins conditions stay in the join (a
 // right-side-only condition of a left join may go right).
-func planJoin(j *Join, conds []Expr) Plan {
+func (o optimizer) planJoin(j *Join, conds []Expr) Plan {
 	nl := len(j.Left.Columns())
 	var lc, rc, rest []Expr
 	for _, c := range conds {
@@ -240,8 +283,8 @@ func planJoin(j *Join, conds []Expr) Plan {
 			rest = append(rest, c)
 		}
 	}
-	j.Left = pushFilter(j.Left, lc)
-	j.Right = pushFilter(j.Right, rc)
+	j.Left = o.pushFilter(j.Left, lc)
+	j.Right = o.pushFilter(j.Right, rc)
 	j.Cond = MakeAnd(rest)
 	return j
 }

@@ -173,6 +173,59 @@ type SetOp struct {
 	Cols        []types.Column
 }
 
+// Hop assigns rows to time windows: TUMBLE (Slide == Size) gives each row
+// one window, HOP gives each row every window of length Size (starting
+// every Slide) that contains its time. Output: the input columns, then
+// window_start and window_end (the time column's type). Windows are
+// aligned to Offset from 1970-01-01 00:00:00 UTC. A TUMBLE row with a NULL
+// time gets NULL windows; HOP drops it.
+type Hop struct {
+	Input   Plan
+	TimeCol int
+	// Slide, Size and Offset are in microseconds.
+	Slide, Size, Offset int64
+	Tumble              bool
+	Cols                []types.Column
+}
+
+// Windows returns the starts of the windows a time falls in, in
+// increasing order (microseconds).
+func (h *Hop) Windows(ts int64, dst []int64) []int64 {
+	dst = dst[:0]
+	// The latest window start at or before ts.
+	last := ts - floorMod(ts-h.Offset, h.Slide)
+	for ws := last; ws > ts-h.Size; ws -= h.Slide {
+		dst = append(dst, ws)
+	}
+	for i, j := 0, len(dst)-1; i < j; i, j = i+1, j-1 {
+		dst[i], dst[j] = dst[j], dst[i]
+	}
+	return dst
+}
+
+// WindowStart returns the start of the tumbling window holding ts.
+func (h *Hop) WindowStart(ts int64) int64 { return ts - floorMod(ts-h.Offset, h.Size) }
+
+func floorMod(a, b int64) int64 {
+	m := a % b
+	if m < 0 {
+		m += b
+	}
+	return m
+}
+
+// Window computes one window function (row_number, rank, dense_rank) over
+// partitions of its input ordered by OrderBy (each key's Idx indexes
+// OrderExprs). Output: the input columns, then the function's value.
+type Window struct {
+	Input       Plan
+	Func        string
+	PartitionBy []Expr
+	OrderExprs  []Expr
+	OrderBy     []SortKey
+	Cols        []types.Column
+}
+
 // Insert writes rows into a table. Input yields full table rows (every
 // column in table order, defaults filled in; the row id column NULL to be
 // generated).
@@ -230,6 +283,8 @@ func (j *Join) Columns() []types.Column {
 	}
 	return append(append([]types.Column{}, l...), j.Right.Columns()...)
 }
+func (h *Hop) Columns() []types.Column    { return h.Cols }
+func (w *Window) Columns() []types.Column { return w.Cols }
 func (i *Insert) Columns() []types.Column { return i.ReturningCols }
 func (u *Update) Columns() []types.Column { return u.ReturningCols }
 func (d *Delete) Columns() []types.Column { return d.ReturningCols }
@@ -247,6 +302,8 @@ func (l *Limit) Children() []Plan    { return []Plan{l.Input} }
 func (d *Distinct) Children() []Plan { return []Plan{d.Input} }
 func (s *SetOp) Children() []Plan    { return []Plan{s.Left, s.Right} }
 func (j *Join) Children() []Plan     { return []Plan{j.Left, j.Right} }
+func (h *Hop) Children() []Plan      { return []Plan{h.Input} }
+func (w *Window) Children() []Plan   { return []Plan{w.Input} }
 func (i *Insert) Children() []Plan   { return []Plan{i.Input} }
 func (u *Update) Children() []Plan   { return []Plan{u.Input} }
 func (d *Delete) Children() []Plan   { return []Plan{d.Input} }
@@ -377,6 +434,26 @@ func (j *Join) Describe() string {
 	}
 	return d
 }
+func (h *Hop) Describe() string {
+	cols := h.Input.Columns()
+	if h.Tumble {
+		return fmt.Sprintf("Tumble %s size %s", cols[h.TimeCol].Name, microsText(h.Size))
+	}
+	return fmt.Sprintf("Hop %s slide %s size %s", cols[h.TimeCol].Name, microsText(h.Slide), microsText(h.Size))
+}
+
+func (w *Window) Describe() string {
+	d := "Window " + w.Func + "() over (partition by [" + joinExprs(w.PartitionBy) + "]"
+	if len(w.OrderExprs) > 0 {
+		d += " order by [" + joinExprs(w.OrderExprs) + "]"
+	}
+	return d + ")"
+}
+
+func microsText(us int64) string {
+	return types.FormatText(types.NewInterval(types.IntervalValue{Micros: us}), types.TInterval, nil)
+}
+
 func (i *Insert) Describe() string { return "Insert into " + i.Table.Name }
 func (u *Update) Describe() string { return "Update " + u.Table.Name }
 func (d *Delete) Describe() string { return "Delete from " + d.Table.Name }

@@ -571,6 +571,12 @@ func (s *Session) dropObjects(kind catalog.Kind, names []string, ifExists, casca
 	}
 	batch := e.Store.NewBatch()
 	defer batch.Close()
+	var views []*catalog.Object
+	for _, o := range drop {
+		if o.Kind == catalog.KindMaterializedView {
+			views = append(views, o)
+		}
+	}
 	for _, o := range drop {
 		if err := e.Catalog.Remove(batch, o); err != nil {
 			return err
@@ -585,7 +591,19 @@ func (s *Session) dropObjects(kind catalog.Kind, names []string, ifExists, casca
 			}
 		}
 	}
-	if err := e.Store.Apply(batch); err != nil {
+	if len(views) > 0 {
+		// The views' dataflows stop and their state goes in the same
+		// batch as the catalog change.
+		err := e.MV.Drop(context.Background(), views, func(vb *storage.Batch) error {
+			if err := vb.Append(batch); err != nil {
+				return err
+			}
+			return e.Store.Apply(vb)
+		})
+		if err != nil {
+			return sqlerr.Wrap(err, sqlerr.InternalError, "drop: "+err.Error())
+		}
+	} else if err := e.Store.Apply(batch); err != nil {
 		return sqlerr.Wrap(err, sqlerr.InternalError, "drop: "+err.Error())
 	}
 	e.Catalog.Publish(nil, drop)

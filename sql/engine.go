@@ -13,7 +13,9 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
+	"github.com/eddy-db/eddy/mview"
 	"github.com/eddy-db/eddy/sql/catalog"
 	"github.com/eddy-db/eddy/sql/sqlerr"
 	"github.com/eddy-db/eddy/storage"
@@ -26,17 +28,18 @@ type Options struct {
 	// Databases lists the database names clients may connect to
 	// (default: dev).
 	Databases []string
-	// Users maps user names to passwords for password authentication;
-	// nil means any user may connect (trust).
-	Users map[string]string
+	// BarrierInterval is how often materialized views commit (default 1s).
+	BarrierInterval time.Duration
 }
 
 // Engine is one Eddy database: the store, the catalog and the sessions.
 type Engine struct {
 	Store   *storage.Store
 	Catalog *catalog.Catalog
-	log     *slog.Logger
-	opts    Options
+	// MV runs the materialized views.
+	MV   *mview.Manager
+	log  *slog.Logger
+	opts Options
 
 	// commitMu is held shared while a transaction commits its batch and
 	// exclusively by DDL, so that a table dropped concurrently never gets
@@ -67,24 +70,29 @@ func Open(dir string, opts Options) (*Engine, error) {
 	}
 	e := &Engine{Store: st, Catalog: cat, log: opts.Logger, opts: opts}
 	e.nextPID.Store(1000)
+	e.MV = mview.New(st, cat, opts.Logger)
+	e.MV.BindExpr = e.bindTableExpr
+	if opts.BarrierInterval > 0 {
+		e.MV.SetBarrierInterval(opts.BarrierInterval)
+	}
+	if err := e.restoreViews(); err != nil {
+		e.MV.Close()
+		_ = st.Close()
+		return nil, err
+	}
+	e.MV.Start()
 	return e, nil
 }
 
-// Close closes the store. Sessions must be closed first.
-func (e *Engine) Close() error { return e.Store.Close() }
+// Close stops the views and closes the store. Sessions must be closed
+// first.
+func (e *Engine) Close() error {
+	e.MV.Close()
+	return e.Store.Close()
+}
 
 // Databases lists the database names.
 func (e *Engine) Databases() []string { return e.opts.Databases }
-
-// PasswordFor returns the password of a user and whether password
-// authentication is on.
-func (e *Engine) PasswordFor(user string) (password string, required bool, known bool) {
-	if e.opts.Users == nil {
-		return "", false, true
-	}
-	p, ok := e.opts.Users[user]
-	return p, true, ok
-}
 
 // Cancel cancels the running statement of the session with the given
 // backend key, if the secret matches (CancelRequest).

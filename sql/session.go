@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/eddy-db/eddy/executor"
+	"github.com/eddy-db/eddy/mview"
 	"github.com/eddy-db/eddy/sql/catalog"
 	"github.com/eddy-db/eddy/sql/functions"
 	"github.com/eddy-db/eddy/sql/parser"
@@ -55,7 +56,11 @@ type txn struct {
 	readOnly bool
 	batch    *storage.Batch // created on the first write
 	wrote    map[uint32]*catalog.Object
-	start    time.Time
+	// gens holds, per written table, the generation of its change log
+	// at the first write (0: not logged); pending the logged changes.
+	gens    map[uint32]uint64
+	pending map[uint32]*mview.Pending
+	start   time.Time
 }
 
 // NewSession opens a session for user on database. params are the
@@ -194,6 +199,8 @@ func (s *Session) set(st *setting, v string) error {
 		s.mu.Lock()
 		s.appName = v
 		s.mu.Unlock()
+	case "barrier_interval_ms":
+		s.setBarrierInterval(v)
 	}
 	if s.vars[key] != v && st.report {
 		s.reports = append(s.reports, st.name)
@@ -260,8 +267,27 @@ func (s *Session) commit() error {
 			return sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" was dropped while the transaction wrote to it", o.Name)
 		}
 	}
+	// Tables read by materialized views log the transaction's changes in
+	// the same batch, under their log locks.
+	guard, err := s.eng.MV.BeginCommit(t.gens)
+	if err != nil {
+		return err
+	}
+	for _, p := range t.pending {
+		if err := guard.Log(t.batch, p, s.eng.Store); err != nil {
+			guard.Abort()
+			return sqlerr.Wrap(err, sqlerr.InternalError, "commit: "+err.Error())
+		}
+	}
 	if err := s.eng.Store.Apply(t.batch); err != nil {
+		guard.Abort()
 		return sqlerr.Wrap(err, sqlerr.InternalError, "commit: "+err.Error())
+	}
+	guard.Publish()
+	if len(t.pending) > 0 {
+		if err := s.implicitFlush(context.Background()); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -287,12 +313,53 @@ func (w txnWriter) Batch() *storage.Batch {
 
 func (w txnWriter) NextRowID(t *catalog.Object) (int64, error) { return w.s.eng.NextRowID(t) }
 
-func (w txnWriter) Wrote(o *catalog.Object) {
+// record notes a write to o (and its logged change, if o is logged).
+func (w txnWriter) record(o *catalog.Object, key []byte, row types.Row) {
 	t := w.s.txn
 	if t.wrote == nil {
 		t.wrote = map[uint32]*catalog.Object{}
+		t.gens = map[uint32]uint64{}
 	}
-	t.wrote[o.ID] = o
+	gen, seen := t.gens[o.ID]
+	if !seen {
+		t.wrote[o.ID] = o
+		_, gen = w.s.eng.MV.Logged(o.ID)
+		t.gens[o.ID] = gen
+	}
+	if gen == 0 {
+		return
+	}
+	if t.pending == nil {
+		t.pending = map[uint32]*mview.Pending{}
+	}
+	p := t.pending[o.ID]
+	if p == nil {
+		p = &mview.Pending{Table: o, Gen: gen, Rows: map[string]types.Row{}}
+		t.pending[o.ID] = p
+	}
+	if _, ok := p.Rows[string(key)]; !ok {
+		p.Keys = append(p.Keys, append([]byte(nil), key...))
+	}
+	if row != nil {
+		row = row.Copy()
+	}
+	p.Rows[string(key)] = row
+}
+
+func (w txnWriter) Put(o *catalog.Object, key, val []byte, row types.Row) error {
+	if err := w.Batch().Set(key, val); err != nil {
+		return err
+	}
+	w.record(o, key, row)
+	return nil
+}
+
+func (w txnWriter) Delete(o *catalog.Object, key []byte) error {
+	if err := w.Batch().Delete(key); err != nil {
+		return err
+	}
+	w.record(o, key, nil)
+	return nil
 }
 
 // reader returns what statements read: the transaction's batch when it

@@ -231,3 +231,15 @@ func init() {
 		return rows
 	}))
 }
+
+func init() {
+	registerSystem("rw_catalog", "rw_late_events", virtual("rw_late_events", []sysCol{
+		{"materialized_view", types.TVarchar}, {"table_name", types.TVarchar}, {"late_events", types.TInt8},
+	}, func(s *Session) []types.Row {
+		var rows []types.Row
+		for _, l := range s.eng.MV.Late() {
+			rows = append(rows, types.Row{dText(l.View), dText(l.Table), dInt(l.Count)})
+		}
+		return rows
+	}))
+}

@@ -49,9 +49,7 @@ func (s *Session) bindEddy(p *Prepared, b *binder.Binder, n parser.Node) error {
 		return nil
 	case *parser.Flush:
 		p.utility = func(ctx context.Context, s *Session, _ []types.Datum) (*result, error) {
-			// Every committed write is durable and visible when its
-			// statement returns, so there is nothing to wait for.
-			return &result{tag: "FLUSH"}, nil
+			return &result{tag: "FLUSH"}, s.flushViews(ctx)
 		}
 		return nil
 	case *parser.Explain:
@@ -61,7 +59,7 @@ func (s *Session) bindEddy(p *Prepared, b *binder.Binder, n parser.Node) error {
 	case *parser.CreateSink:
 		return sqlerr.NotSupported("CREATE SINK")
 	case *parser.CreateMaterializedView:
-		return sqlerr.NotSupported("CREATE MATERIALIZED VIEW")
+		return s.bindCreateMV(p, x)
 	case *parser.Drop:
 		return s.bindDropEddy(p, x)
 	}
@@ -461,6 +459,9 @@ func (s *Session) bindExplain(p *Prepared, x *parser.Explain) error {
 		if strings.HasPrefix(o, "ANALYZE") && !strings.HasSuffix(o, "FALSE") {
 			return sqlerr.NotSupported("EXPLAIN ANALYZE")
 		}
+	}
+	if mv, ok := x.Stmt.Eddy.(*parser.CreateMaterializedView); ok {
+		return s.bindExplainCreateMV(p, mv)
 	}
 	inner, err := s.PrepareStatement(p.SQL, x.Stmt, nil)
 	if err != nil {

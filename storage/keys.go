@@ -11,6 +11,7 @@ const (
 	sysCatalog = 'c' // catalog descriptors: 'c' ‖ object id (4 bytes)
 	sysMeta    = 'm' // single values: 'm' ‖ name
 	sysOffset  = 'o' // source offsets: 'o' ‖ source name
+	sysLog     = 'l' // table change logs: 'l' ‖ table id (4) ‖ seq (8)
 )
 
 var epochKey = MetaKey("epoch")
@@ -46,6 +47,19 @@ func CatalogSpan() (start, end []byte) {
 // MetaKey is the key of a named system value.
 func MetaKey(name string) []byte {
 	return append(append(TablePrefix(SystemTableID), sysMeta), name...)
+}
+
+// LogKey is the key of entry seq of a table's change log.
+func LogKey(table uint32, seq uint64) []byte {
+	b := append(TablePrefix(SystemTableID), sysLog)
+	b = binary.BigEndian.AppendUint32(b, table)
+	return binary.BigEndian.AppendUint64(b, seq)
+}
+
+// LogSpan bounds every entry of a table's change log.
+func LogSpan(table uint32) (start, end []byte) {
+	end = append(append(TablePrefix(SystemTableID), sysLog), binary.BigEndian.AppendUint32(nil, table+1)...)
+	return LogKey(table, 0), end
 }
 
 // OffsetKey is the key of a source's committed offset.

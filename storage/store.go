@@ -195,6 +195,9 @@ func (b *Batch) Delete(key []byte) error { return b.b.Delete(key, nil) }
 // DeleteRange removes every key in [start, end).
 func (b *Batch) DeleteRange(start, end []byte) error { return b.b.DeleteRange(start, end, nil) }
 
+// Append adds the writes of other (applied after b's own).
+func (b *Batch) Append(other *Batch) error { return b.b.Apply(other.b, nil) }
+
 // Empty reports whether the batch holds no writes.
 func (b *Batch) Empty() bool { return b.b.Empty() }
 

@@ -13,6 +13,7 @@
 package binder
 
 import (
+	"fmt"
 	"unicode/utf8"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
@@ -152,9 +153,11 @@ func (s *scope) columns() []types.Column {
 	return out
 }
 
-// aggState collects the aggregates of an aggregating query block.
+// aggState collects the aggregates (and window functions) of a query
+// block's select list.
 type aggState struct {
 	calls []*aggRef
+	wins  []*winRef
 	// inAgg is set while binding an aggregate's arguments (nested
 	// aggregates are an error).
 	inAgg bool
@@ -169,7 +172,20 @@ type aggRef struct {
 }
 
 func (a *aggRef) Type() types.Type { return a.call.Typ }
-func (a *aggRef) String() string   { return a.call.Name }
+func (a *aggRef) String() string   { return fmt.Sprintf("agg#%d", a.idx) }
+
+// winRef stands for a window function's result until the Window nodes
+// are built over the (aggregated) input.
+type winRef struct {
+	fn        string
+	partition []planner.Expr
+	orderBy   []planner.Expr
+	keys      []planner.SortKey
+	idx       int
+}
+
+func (w *winRef) Type() types.Type { return types.TInt8 }
+func (w *winRef) String() string   { return fmt.Sprintf("win#%d", w.idx) }
 
 // Result is a bound query: its plan and output column names.
 type Result struct {

@@ -480,7 +480,7 @@ func (b *Binder) funcCall(fc *pg.FuncCall, s *scope) (planner.Expr, error) {
 		return nil, b.errAt(fc.Location, sqlerr.UndefinedFunction, "function %s.%s does not exist", schema, name)
 	}
 	if fc.Over != nil {
-		return nil, b.errAt(fc.Location, sqlerr.FeatureNotSupported, "feature not supported: window functions (%s ... OVER) in batch queries", name)
+		return b.windowCall(fc, name, s)
 	}
 	if functions.IsAggregate(name) {
 		return b.aggregate(fc, name, s)
@@ -565,6 +565,64 @@ func (b *Binder) callFunc(name string, args []planner.Expr, loc int32, op string
 		rt = fn.RetFunc(ts)
 	}
 	return &planner.FuncCall{Fn: fn, Args: out, Typ: rt, Op: op}, nil
+}
+
+// windowCall binds row_number(), rank() or dense_rank() OVER (...).
+func (b *Binder) windowCall(fc *pg.FuncCall, name string, s *scope) (planner.Expr, error) {
+	switch name {
+	case "row_number", "rank", "dense_rank":
+	default:
+		return nil, b.errAt(fc.Location, sqlerr.FeatureNotSupported, "feature not supported: window function %s", name)
+	}
+	if s.agg == nil || s.agg.inAgg {
+		where := "here"
+		if s.clause != "" {
+			where = "in " + s.clause
+		}
+		return nil, b.errAt(fc.Location, sqlerr.WindowingError, "window functions are not allowed %s", where)
+	}
+	if len(fc.Args) > 0 {
+		return nil, b.errAt(fc.Location, sqlerr.UndefinedFunction, "function %s() takes no arguments", name)
+	}
+	w := fc.Over
+	if w.Name != "" || w.Refname != "" {
+		return nil, b.errAt(fc.Location, sqlerr.FeatureNotSupported, "feature not supported: named windows")
+	}
+	if w.FrameOptions&0x10 != 0 || w.StartOffset != nil || w.EndOffset != nil {
+		// Frames do not change row_number/rank/dense_rank; explicit ones are rejected.
+		if w.StartOffset != nil || w.EndOffset != nil {
+			return nil, b.errAt(fc.Location, sqlerr.FeatureNotSupported, "feature not supported: window frames")
+		}
+	}
+	ref := &winRef{fn: name, idx: len(s.agg.wins)}
+	for _, p := range w.PartitionClause {
+		e, err := b.expr(p, s)
+		if err != nil {
+			return nil, err
+		}
+		if isUnknown(e) {
+			if e, err = b.coerce(e, types.TText, types.CastImplicit, location(p)); err != nil {
+				return nil, err
+			}
+		}
+		ref.partition = append(ref.partition, e)
+	}
+	for i, n := range w.OrderClause {
+		sb := n.GetSortBy()
+		e, err := b.expr(sb.Node, s)
+		if err != nil {
+			return nil, err
+		}
+		if isUnknown(e) {
+			if e, err = b.coerce(e, types.TText, types.CastImplicit, location(sb.Node)); err != nil {
+				return nil, err
+			}
+		}
+		ref.orderBy = append(ref.orderBy, e)
+		ref.keys = append(ref.keys, sortKey(sb, i))
+	}
+	s.agg.wins = append(s.agg.wins, ref)
+	return ref, nil
 }
 
 func (b *Binder) aggregate(fc *pg.FuncCall, name string, s *scope) (planner.Expr, error) {

@@ -199,6 +199,7 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (*Result, error)
 	aggregating := len(groups) > 0 || having != nil || len(s.agg.calls) > 0
 	agg := s.agg
 	s.agg = nil
+	var gkeys []string
 	exprs := make([]planner.Expr, 0, len(targets)+len(extras))
 	for _, t := range targets {
 		exprs = append(exprs, t.expr)
@@ -207,7 +208,7 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (*Result, error)
 
 	plan := input
 	if aggregating {
-		gkeys := make([]string, len(groups))
+		gkeys = make([]string, len(groups))
 		for i, g := range groups {
 			gkeys[i] = planner.Fingerprint(g)
 		}
@@ -232,6 +233,27 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (*Result, error)
 				return nil, err
 			}
 			plan = &planner.Filter{Input: plan, Cond: having}
+		}
+	}
+	if len(agg.wins) > 0 {
+		// Window functions run after grouping: one Window node per call,
+		// each appending its column; references become those columns.
+		base := len(plan.Columns())
+		for _, w := range agg.wins {
+			part, order := w.partition, w.orderBy
+			if aggregating {
+				if part, err = b.rewriteAggAll(part, gkeys, len(groups)); err != nil {
+					return nil, err
+				}
+				if order, err = b.rewriteAggAll(order, gkeys, len(groups)); err != nil {
+					return nil, err
+				}
+			}
+			cols := append(append([]types.Column{}, plan.Columns()...), types.Column{Name: w.fn, Type: types.TInt8})
+			plan = &planner.Window{Input: plan, Func: w.fn, PartitionBy: part, OrderExprs: order, OrderBy: w.keys, Cols: cols}
+		}
+		for i := range exprs {
+			exprs[i] = replaceWinRefs(exprs[i], base)
 		}
 	}
 
@@ -565,10 +587,42 @@ func (b *Binder) distinctOn(list []*pg.Node, targets []target, s *scope) ([]int,
 	return on, nil
 }
 
+func (b *Binder) rewriteAggAll(es []planner.Expr, gkeys []string, ngroups int) ([]planner.Expr, error) {
+	out := make([]planner.Expr, len(es))
+	for i, e := range es {
+		r, err := b.rewriteAgg(e, gkeys, ngroups)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = r
+	}
+	return out, nil
+}
+
+// replaceWinRefs turns window function placeholders into the columns the
+// Window nodes append after the first base columns.
+func replaceWinRefs(e planner.Expr, base int) planner.Expr {
+	if w, ok := e.(*winRef); ok {
+		return &planner.ColRef{Idx: base + w.idx, Typ: types.TInt8, Name: w.fn}
+	}
+	kids := planner.Children(e)
+	if len(kids) == 0 {
+		return e
+	}
+	out := make([]planner.Expr, len(kids))
+	for i, k := range kids {
+		out[i] = replaceWinRefs(k, base)
+	}
+	return planner.WithChildren(e, out)
+}
+
 // rewriteAgg maps an expression bound over the input of an Agg node onto
 // its output: group-key subexpressions become group columns, aggregates
 // become aggregate columns; any other column reference is a grouping error.
 func (b *Binder) rewriteAgg(e planner.Expr, gkeys []string, ngroups int) (planner.Expr, error) {
+	if _, ok := e.(*winRef); ok {
+		return e, nil
+	}
 	if a, ok := e.(*aggRef); ok {
 		return &planner.ColRef{Idx: ngroups + a.idx, Typ: a.call.Typ, Name: a.call.Name}, nil
 	}
@@ -933,9 +987,111 @@ func (b *Binder) rangeFunction(rf *pg.RangeFunction, s *scope) (planner.Plan, []
 	}
 	switch strings.ToLower(name) {
 	case "tumble", "hop":
-		return nil, nil, nil, sqlerr.NotSupported("%s windows in batch queries; use them in CREATE MATERIALIZED VIEW", strings.ToUpper(name))
+		return b.window(rf, strings.ToLower(name), s)
 	}
 	return nil, nil, nil, sqlerr.NotSupported("set-returning function %s in FROM", name)
+}
+
+// window binds TUMBLE(rel, time_col, size [, offset]) and
+// HOP(rel, time_col, slide, size [, offset]) in FROM.
+func (b *Binder) window(rf *pg.RangeFunction, name string, s *scope) (planner.Plan, []scopeCol, []string, error) {
+	if rf.Lateral || rf.Ordinality || len(rf.Functions) != 1 {
+		return nil, nil, nil, sqlerr.NotSupported("%s with LATERAL, WITH ORDINALITY or ROWS FROM", strings.ToUpper(name))
+	}
+	fc := rf.Functions[0].GetList().Items[0].GetFuncCall()
+	word := strings.ToUpper(name)
+	want := 3
+	if name == "hop" {
+		want = 4
+	}
+	if len(fc.Args) != want && len(fc.Args) != want+1 {
+		return nil, nil, nil, b.errAt(fc.Location, sqlerr.UndefinedFunction, "%s takes a relation, a time column, %s and an optional offset", word,
+			map[string]string{"tumble": "a window size", "hop": "a slide and a window size"}[name])
+	}
+	// The first argument names a relation (table, view, CTE).
+	relRef := fc.Args[0].GetColumnRef()
+	if relRef == nil {
+		return nil, nil, nil, b.errAt(fc.Location, sqlerr.SyntaxError, "the first argument of %s must be a table or view name", word)
+	}
+	var parts []string
+	for _, f := range relRef.Fields {
+		parts = append(parts, f.GetString_().GetSval())
+	}
+	rv := &pg.RangeVar{Relname: parts[len(parts)-1], Location: relRef.Location}
+	if len(parts) > 1 {
+		rv.Schemaname = parts[len(parts)-2]
+	}
+	input, cols, tables, err := b.rangeVar(rv, s)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	inner := &scope{parent: s.parent, sub: s.sub, cols: cols, tables: tables}
+	te, err := b.expr(fc.Args[1], inner)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ref, ok := te.(*planner.ColRef)
+	if !ok || (ref.Typ.ID != types.Timestamp && ref.Typ.ID != types.Timestamptz) {
+		return nil, nil, nil, b.errAt(location(fc.Args[1]), sqlerr.DatatypeMismatch,
+			"the time column of %s must be a column of type timestamp or timestamptz, not %s", word, te.Type())
+	}
+	interval := func(n *pg.Node, what string, allowZero bool) (int64, error) {
+		e, err := b.exprAs(n, &scope{}, types.TInterval, types.CastImplicit)
+		if err != nil {
+			return 0, err
+		}
+		c, ok := e.(*planner.Const)
+		if !ok || c.Val.IsNull() {
+			return 0, b.errAt(location(n), sqlerr.FeatureNotSupported, "feature not supported: a %s that is not a constant interval", what)
+		}
+		iv := c.Val.Interval()
+		if iv.Months != 0 {
+			return 0, b.errAt(location(n), sqlerr.FeatureNotSupported, "feature not supported: a %s in months or years", what)
+		}
+		us := int64(iv.Days)*86_400_000_000 + iv.Micros
+		if us < 0 || (us == 0 && !allowZero) {
+			return 0, b.errAt(location(n), sqlerr.InvalidParameterValue, "the %s of %s must be positive", what, word)
+		}
+		return us, nil
+	}
+	h := &planner.Hop{Input: input, TimeCol: ref.Idx, Tumble: name == "tumble"}
+	if h.Tumble {
+		if h.Size, err = interval(fc.Args[2], "window size", false); err != nil {
+			return nil, nil, nil, err
+		}
+		h.Slide = h.Size
+	} else {
+		if h.Slide, err = interval(fc.Args[2], "window slide", false); err != nil {
+			return nil, nil, nil, err
+		}
+		if h.Size, err = interval(fc.Args[3], "window size", false); err != nil {
+			return nil, nil, nil, err
+		}
+		if h.Size%h.Slide != 0 {
+			return nil, nil, nil, b.errAt(location(fc.Args[3]), sqlerr.InvalidParameterValue,
+				"the window size of HOP must be a multiple of its slide")
+		}
+	}
+	if len(fc.Args) == want+1 {
+		if h.Offset, err = interval(fc.Args[want], "window offset", true); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	alias := rv.Relname
+	if rf.Alias != nil {
+		alias = rf.Alias.Aliasname
+	}
+	out := make([]scopeCol, 0, len(cols)+2)
+	for _, c := range cols {
+		c.table = alias
+		out = append(out, c)
+	}
+	tt := ref.Typ
+	out = append(out, scopeCol{table: alias, name: "window_start", typ: tt}, scopeCol{table: alias, name: "window_end", typ: tt})
+	for _, c := range out {
+		h.Cols = append(h.Cols, types.Column{Name: c.name, Type: c.typ})
+	}
+	return h, out, []string{alias}, nil
 }
 
 func (b *Binder) join(j *pg.JoinExpr, s *scope) (planner.Plan, []scopeCol, []string, error) {

@@ -1,0 +1,277 @@
+package stream
+
+import (
+	"context"
+
+	"github.com/eddy-db/eddy/executor"
+	"github.com/eddy-db/eddy/executor/chunk"
+	"github.com/eddy-db/eddy/planner"
+	"github.com/eddy-db/eddy/sql/types"
+)
+
+// Chan is an operator that reads messages another goroutine sends: the
+// boundary between fragments (sources, inputs of multi-input operators).
+type Chan struct {
+	C    <-chan Message
+	info Info
+}
+
+// NewChan returns an operator reading c.
+func NewChan(c <-chan Message, info Info) *Chan { return &Chan{C: c, info: info} }
+
+func (c *Chan) Info() Info { return c.info }
+
+func (c *Chan) Next(ctx context.Context) (Message, error) {
+	select {
+	case m, ok := <-c.C:
+		if !ok {
+			return Message{}, ErrStopped
+		}
+		return m, nil
+	case <-ctx.Done():
+		return Message{}, ctx.Err()
+	}
+}
+
+func (c *Chan) Close() error { return nil }
+
+// Filter keeps the rows for which Cond is true. An update whose U- and
+// U+ rows fall on different sides of the condition becomes a delete or
+// an insert.
+type Filter struct {
+	input Operator
+	cond  executor.EvalFunc
+	row   types.Row
+}
+
+var _ Operator = (*Filter)(nil)
+
+// NewFilter returns a filter over input.
+func NewFilter(input Operator, cond executor.EvalFunc) *Filter {
+	return &Filter{input: input, cond: cond}
+}
+
+func (f *Filter) Info() Info { return f.input.Info() }
+
+func (f *Filter) Next(ctx context.Context) (Message, error) {
+	for {
+		m, err := f.input.Next(ctx)
+		if err != nil || m.Chunk == nil {
+			return m, err
+		}
+		c := m.Chunk
+		for i := 0; i < c.Len(); i++ {
+			if !c.Visible(i) {
+				continue
+			}
+			f.row = c.Row(i, f.row)
+			v, err := f.cond(f.row)
+			if err != nil {
+				return Message{}, err
+			}
+			if v.IsNull() || !v.Bool() {
+				c.Hide(i)
+			}
+		}
+		fixUpdates(c)
+		if c.VisibleCount() > 0 {
+			return m, nil
+		}
+	}
+}
+
+// fixUpdates turns half-visible U-/U+ pairs into a plain delete or insert.
+func fixUpdates(c *chunk.Chunk) {
+	for i := 0; i+1 < c.Len(); i++ {
+		if c.Ops[i] != chunk.UpdateDelete || c.Ops[i+1] != chunk.UpdateInsert {
+			continue
+		}
+		dv, iv := c.Visible(i), c.Visible(i+1)
+		switch {
+		case dv && !iv:
+			c.Ops[i] = chunk.Delete
+		case !dv && iv:
+			c.Ops[i+1] = chunk.Insert
+		}
+		i++
+	}
+}
+
+func (f *Filter) Close() error { return f.input.Close() }
+
+// Project computes new columns from each row.
+type Project struct {
+	input Operator
+	exprs []executor.EvalFunc
+	info  Info
+	row   types.Row
+}
+
+var _ Operator = (*Project)(nil)
+
+// NewProject returns a projection of input with the given output info.
+func NewProject(input Operator, exprs []executor.EvalFunc, info Info) *Project {
+	return &Project{input: input, exprs: exprs, info: info}
+}
+
+func (p *Project) Info() Info { return p.info }
+
+func (p *Project) Next(ctx context.Context) (Message, error) {
+	m, err := p.input.Next(ctx)
+	if err != nil {
+		return m, err
+	}
+	if m.Watermark != nil {
+		// A watermark passes through when its column is projected as is;
+		// the caller rewrites the column index (see WatermarkMap).
+		return m, nil
+	}
+	if m.Chunk == nil {
+		return m, nil
+	}
+	in := m.Chunk
+	out := chunk.New(p.info.Types, in.VisibleCount())
+	vals := make(types.Row, len(p.exprs))
+	for i := 0; i < in.Len(); i++ {
+		if !in.Visible(i) {
+			continue
+		}
+		p.row = in.Row(i, p.row)
+		for j, f := range p.exprs {
+			v, err := f(p.row)
+			if err != nil {
+				return Message{}, err
+			}
+			vals[j] = v
+		}
+		out.AppendRow(in.Ops[i], vals)
+	}
+	return Message{Chunk: out}, nil
+}
+
+func (p *Project) Close() error { return p.input.Close() }
+
+// WatermarkMap rewrites the column of watermarks flowing through an
+// operator that moves columns (projections), dropping the watermarks of
+// columns it does not output.
+type WatermarkMap struct {
+	input Operator
+	to    map[int][]int // input column -> output columns
+}
+
+// NewWatermarkMap wraps input (whose watermarks are on input columns).
+func NewWatermarkMap(input Operator, to map[int][]int) *WatermarkMap {
+	return &WatermarkMap{input: input, to: to}
+}
+
+func (w *WatermarkMap) Info() Info { return w.input.Info() }
+
+func (w *WatermarkMap) Next(ctx context.Context) (Message, error) {
+	for {
+		m, err := w.input.Next(ctx)
+		if err != nil || m.Watermark == nil {
+			return m, err
+		}
+		outs := w.to[m.Watermark.Col]
+		if len(outs) == 0 {
+			continue
+		}
+		// One watermark per output column; extra ones are rare (the same
+		// column projected twice) and carry the same value.
+		return Message{Watermark: &Watermark{Col: outs[0], Val: m.Watermark.Val}}, nil
+	}
+}
+
+func (w *WatermarkMap) Close() error { return w.input.Close() }
+
+// Hop assigns each row to its time windows, appending window_start and
+// window_end.
+type Hop struct {
+	input   Operator
+	h       *planner.Hop
+	info    Info
+	row     types.Row
+	windows []int64
+}
+
+var _ Operator = (*Hop)(nil)
+
+// NewHop returns a HOP/TUMBLE operator over input.
+func NewHop(input Operator, h *planner.Hop, info Info) *Hop {
+	return &Hop{input: input, h: h, info: info}
+}
+
+func (o *Hop) Info() Info { return o.info }
+
+func (o *Hop) Next(ctx context.Context) (Message, error) {
+	for {
+		m, err := o.input.Next(ctx)
+		if err != nil {
+			return m, err
+		}
+		if m.Watermark != nil {
+			if m.Watermark.Col == o.h.TimeCol && !m.Watermark.Val.IsNull() {
+				// The window start of the watermark's window is a
+				// watermark for window_start: windows starting earlier
+				// are complete for rows at or after the watermark.
+				ws := timeLike(m.Watermark.Val, o.h.WindowStart(m.Watermark.Val.Micros()))
+				if !o.h.Tumble {
+					ws = timeLike(m.Watermark.Val, o.h.Windows(m.Watermark.Val.Micros(), o.windows[:0])[0])
+				}
+				n := len(o.info.Types) - 2
+				return Message{Watermark: &Watermark{Col: n, Val: ws}}, nil
+			}
+			return m, nil
+		}
+		if m.Chunk == nil {
+			return m, nil
+		}
+		in := m.Chunk
+		out := chunk.New(o.info.Types, in.VisibleCount())
+		for i := 0; i < in.Len(); i++ {
+			if !in.Visible(i) {
+				continue
+			}
+			o.row = in.Row(i, o.row)
+			ts := o.row[o.h.TimeCol]
+			n := len(o.row)
+			row := append(o.row, types.Null, types.Null)
+			op := in.Ops[i]
+			if ts.IsNull() {
+				if o.h.Tumble {
+					out.AppendRow(op, row)
+				}
+				continue
+			}
+			if o.h.Tumble {
+				o.windows = append(o.windows[:0], o.h.WindowStart(ts.Micros()))
+			} else {
+				o.windows = o.h.Windows(ts.Micros(), o.windows)
+				// Updates fan out to several windows: they become a
+				// delete and an insert per window.
+				if op == chunk.UpdateDelete {
+					op = chunk.Delete
+				} else if op == chunk.UpdateInsert {
+					op = chunk.Insert
+				}
+			}
+			for _, ws := range o.windows {
+				row[n] = timeLike(ts, ws)
+				row[n+1] = timeLike(ts, ws+o.h.Size)
+				out.AppendRow(op, row)
+			}
+		}
+		if out.Len() > 0 {
+			return Message{Chunk: out}, nil
+		}
+	}
+}
+
+func timeLike(d types.Datum, us int64) types.Datum {
+	if d.Kind() == types.KTimestamptz {
+		return types.NewTimestamptz(us)
+	}
+	return types.NewTimestamp(us)
+}
+
+func (o *Hop) Close() error { return o.input.Close() }
