@@ -17,8 +17,10 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/eddy-db/eddy/pgwire"
 	"github.com/eddy-db/eddy/sql"
@@ -35,6 +37,7 @@ type config struct {
 	user       string
 	playground bool
 	cpuProfile string
+	barrierMS  int
 }
 
 func main() {
@@ -42,6 +45,16 @@ func main() {
 		fmt.Fprintln(os.Stderr, "eddy:", err)
 		os.Exit(1)
 	}
+}
+
+// envInt returns the environment variable as an int, or def.
+func envInt(name string, def int) int {
+	if v, ok := os.LookupEnv(name); ok {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	}
+	return def
 }
 
 // envOr returns the environment variable's value, or def.
@@ -66,6 +79,7 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 	fs.StringVar(&cfg.password, "password", envOr("EDDY_PASSWORD", ""), "require this password from clients (EDDY_PASSWORD); empty = trust")
 	fs.StringVar(&cfg.user, "user", envOr("EDDY_USER", ""), "with --password: the only user allowed (EDDY_USER); empty = any user name")
 	fs.StringVar(&cfg.authMethod, "auth-method", envOr("EDDY_AUTH_METHOD", pgwire.AuthSCRAM), "with --password: scram-sha-256 or password (cleartext) (EDDY_AUTH_METHOD)")
+	fs.IntVar(&cfg.barrierMS, "barrier-interval-ms", envInt("EDDY_BARRIER_INTERVAL_MS", 1000), "how often materialized views commit a checkpoint (EDDY_BARRIER_INTERVAL_MS)")
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", envOr("EDDY_CPUPROFILE", ""), "write a CPU profile of the whole run to this file (EDDY_CPUPROFILE)")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Eddy %s: a streaming SQL database that speaks the PostgreSQL protocol.\n\n", version)
@@ -127,7 +141,10 @@ func run(args []string, stderr io.Writer) error {
 		}
 		defer os.RemoveAll(dir)
 	}
-	eng, err := sql.Open(dir, sql.Options{Logger: log})
+	if cfg.barrierMS <= 0 {
+		return fmt.Errorf("--barrier-interval-ms must be positive")
+	}
+	eng, err := sql.Open(dir, sql.Options{Logger: log, BarrierInterval: time.Duration(cfg.barrierMS) * time.Millisecond})
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package stream
 
 import (
 	"context"
+	"math/big"
 	"math/bits"
 	"sort"
 
@@ -103,6 +104,9 @@ type HashAgg struct {
 	stTypes    []types.Type
 	divNumeric *functions.Func
 	divIntv    *functions.Func
+	// fast finds groups by integer keys (nil when the keys are not
+	// integer-like).
+	fast map[fastKey]*group
 	// windows indexes groups by their window value (WindowCol) for
 	// watermark-driven emission and cleaning.
 	windows map[int64][]*group
@@ -113,6 +117,7 @@ type HashAgg struct {
 type group struct {
 	key   types.Row
 	kstr  string
+	fast  fastKey
 	rows  int64
 	st    []aggState
 	prev  types.Row
@@ -122,8 +127,10 @@ type group struct {
 
 type aggState struct {
 	count int64
-	isum  int64        // sum of int2/int4
-	dsum  *apd.Decimal // sum of int8 and numeric
+	// Integer sums are 128-bit: hsum:isum (isum holds the low 64 bits).
+	isum  int64
+	hsum  int64
+	dsum  *apd.Decimal // sum of numeric
 	fsum  float64
 	vsum  types.IntervalValue
 	ext   types.Datum // append-only min/max
@@ -145,6 +152,9 @@ func NewHashAgg(cfg HashAggConfig) (*HashAgg, error) {
 	in := cfg.Input.Info()
 	for _, g := range cfg.GroupBy {
 		a.gtypes = append(a.gtypes, in.Types[g])
+	}
+	if a.useFast() {
+		a.fast = map[fastKey]*group{}
 	}
 	a.stTypes = []types.Type{types.TInt8}
 	for _, d := range cfg.Aggs {
@@ -286,7 +296,30 @@ func (a *HashAgg) Next(ctx context.Context) (Message, error) {
 	return m, nil
 }
 
+// fastKey identifies a group by up to two integer-like group columns.
+type fastKey struct {
+	v     [2]int64
+	nulls uint8
+}
+
+// useFast reports whether groups can be found by a fastKey: one or two
+// group columns stored as int64s (integers, dates, timestamps).
+func (a *HashAgg) useFast() bool {
+	if len(a.gtypes) == 0 || len(a.gtypes) > 2 {
+		return false
+	}
+	for _, t := range a.gtypes {
+		if chunk.LayoutOf(t.Kind()) != chunk.LayoutI64 {
+			return false
+		}
+	}
+	return true
+}
+
 func (a *HashAgg) consume(c *chunk.Chunk) error {
+	if a.fast != nil {
+		return a.consumeFast(c)
+	}
 	key := make(types.Row, len(a.cfg.GroupBy))
 	for i := 0; i < c.Len(); i++ {
 		if !c.Visible(i) {
@@ -303,6 +336,118 @@ func (a *HashAgg) consume(c *chunk.Chunk) error {
 		a.markDirty(g)
 	}
 	return nil
+}
+
+// consumeFast is consume for integer-like group keys: it reads the
+// chunk's typed vectors directly.
+func (a *HashAgg) consumeFast(c *chunk.Chunk) error {
+	gv := make([]*chunk.Vector, len(a.cfg.GroupBy))
+	for j, g := range a.cfg.GroupBy {
+		gv[j] = &c.Cols[g]
+	}
+	var key types.Row
+	for i := 0; i < c.Len(); i++ {
+		if !c.Visible(i) {
+			continue
+		}
+		var fk fastKey
+		for j, v := range gv {
+			if v.IsNull(i) {
+				fk.nulls |= 1 << j
+			} else {
+				fk.v[j] = v.I64[i]
+			}
+		}
+		g := a.fast[fk]
+		if g == nil {
+			key = make(types.Row, len(gv))
+			for j, v := range gv {
+				key[j] = v.Get(i)
+			}
+			g = a.lookup(key, true)
+			g.fast = fk
+			a.fast[fk] = g
+		}
+		if err := a.applyAt(g, c, i, c.Ops[i].Sign()); err != nil {
+			return err
+		}
+		a.markDirty(g)
+	}
+	return nil
+}
+
+// applyAt is apply for row i of c, reading typed vectors where it can.
+func (a *HashAgg) applyAt(g *group, c *chunk.Chunk, i int, sign int64) error {
+	g.rows += sign
+	for k := range a.cfg.Aggs {
+		d := &a.cfg.Aggs[k]
+		st := &g.st[k]
+		if d.Filter >= 0 {
+			f := &c.Cols[d.Filter]
+			if f.IsNull(i) || f.I64[i] == 0 {
+				continue
+			}
+		}
+		if d.Kind == AggCountStar {
+			st.count += sign
+			continue
+		}
+		vec := &c.Cols[d.Arg]
+		if vec.IsNull(i) {
+			continue
+		}
+		if st.ms != nil {
+			v := vec.Get(i)
+			if !a.multiset(d, st, v, sign) {
+				continue
+			}
+			if err := a.applyValue(d, st, v, sign); err != nil {
+				return err
+			}
+			continue
+		}
+		switch {
+		case d.Kind == AggCount:
+			st.count += sign
+		case (d.Kind == AggSum || d.Kind == AggAvg) && d.ArgType.IsInteger():
+			st.count += sign
+			st.addInt(vec.I64[i], sign)
+		case (d.Kind == AggSum || d.Kind == AggAvg) && vec.Kind == types.KFloat:
+			st.count += sign
+			st.fsum += float64(sign) * vec.F64[i]
+		case (d.Kind == AggMin || d.Kind == AggMax) && chunk.LayoutOf(vec.Kind) == chunk.LayoutI64:
+			x := vec.I64[i]
+			if st.ext.IsNull() || (d.Kind == AggMin && x < st.ext.Int()) || (d.Kind == AggMax && x > st.ext.Int()) {
+				st.ext = vec.Get(i)
+			}
+		default:
+			if err := a.applyValue(d, st, vec.Get(i), sign); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// multiset records v in aggregate d's multiset and reports whether the
+// value still has to reach the running aggregate (DISTINCT: only its
+// first copy; min/max: never, the multiset is their state).
+func (a *HashAgg) multiset(d *AggDef, st *aggState, v types.Datum, sign int64) bool {
+	a.kb = types.AppendKey(a.kb[:0], v, d.ArgType, false)
+	e := st.ms[string(a.kb)]
+	if e == nil {
+		e = &msEntry{val: v}
+		st.ms[string(a.kb)] = e
+	}
+	e.count += sign
+	st.msDirty[string(a.kb)] = struct{}{}
+	if e.count == 0 {
+		delete(st.ms, string(a.kb))
+	}
+	if d.Distinct && !((sign > 0 && e.count == 1) || (sign < 0 && e.count == 0)) {
+		return false
+	}
+	return d.Kind != AggMin && d.Kind != AggMax
 }
 
 func (a *HashAgg) apply(g *group, row types.Row, sign int64) error {
@@ -324,24 +469,8 @@ func (a *HashAgg) apply(g *group, row types.Row, sign int64) error {
 		if v.IsNull() {
 			continue
 		}
-		if st.ms != nil {
-			a.kb = types.AppendKey(a.kb[:0], v, d.ArgType, false)
-			e := st.ms[string(a.kb)]
-			if e == nil {
-				e = &msEntry{val: v}
-				st.ms[string(a.kb)] = e
-			}
-			e.count += sign
-			st.msDirty[string(a.kb)] = struct{}{}
-			if e.count == 0 {
-				delete(st.ms, string(a.kb))
-			}
-			if d.Distinct && !((sign > 0 && e.count == 1) || (sign < 0 && e.count == 0)) {
-				continue // DISTINCT: only the first copy counts
-			}
-			if d.Kind == AggMin || d.Kind == AggMax {
-				continue // the multiset is the state
-			}
+		if st.ms != nil && !a.multiset(d, st, v, sign) {
+			continue
 		}
 		if err := a.applyValue(d, st, v, sign); err != nil {
 			return err
@@ -357,26 +486,8 @@ func (a *HashAgg) applyValue(d *AggDef, st *aggState, v types.Datum, sign int64)
 	case AggSum, AggAvg:
 		st.count += sign
 		switch d.ArgType.ID {
-		case types.Int2, types.Int4:
-			x := v.Int() * sign
-			s, _ := bits.Add64(uint64(st.isum), uint64(x), 0)
-			r := int64(s)
-			if (x > 0 && r < st.isum) || (x < 0 && r > st.isum) {
-				return sqlerr.New(sqlerr.NumericValueOutOfRange, "bigint out of range")
-			}
-			st.isum = r
-		case types.Int8:
-			if st.dsum == nil {
-				st.dsum = new(apd.Decimal)
-			}
-			var x apd.Decimal
-			x.SetInt64(v.Int())
-			if sign < 0 {
-				x.Neg(&x)
-			}
-			if _, err := decCtx.Add(st.dsum, st.dsum, &x); err != nil {
-				return err
-			}
+		case types.Int2, types.Int4, types.Int8:
+			st.addInt(v.Int(), sign)
 		case types.Numeric:
 			if st.dsum == nil {
 				st.dsum = new(apd.Decimal)
@@ -414,6 +525,61 @@ func (a *HashAgg) applyValue(d *AggDef, st *aggState, v types.Datum, sign int64)
 	return nil
 }
 
+// addInt adds sign*x to the 128-bit integer sum.
+func (st *aggState) addInt(x, sign int64) {
+	if sign < 0 {
+		// -x can overflow for MinInt64: subtract instead.
+		lo, borrow := bits.Sub64(uint64(st.isum), uint64(x), 0)
+		st.hsum = st.hsum - (x >> 63) - int64(borrow)
+		st.isum = int64(lo)
+		return
+	}
+	lo, carry := bits.Add64(uint64(st.isum), uint64(x), 0)
+	st.hsum = st.hsum + (x >> 63) + int64(carry)
+	st.isum = int64(lo)
+}
+
+// fitsInt64 reports whether the 128-bit sum fits in an int64.
+func (st *aggState) fitsInt64() bool {
+	return (st.hsum == 0 && st.isum >= 0) || (st.hsum == -1 && st.isum < 0)
+}
+
+// intSumDecimal returns the 128-bit integer sum as a numeric.
+func (st *aggState) intSumDecimal() *apd.Decimal {
+	d := new(apd.Decimal)
+	if st.fitsInt64() {
+		d.SetInt64(st.isum)
+		return d
+	}
+	var b big.Int
+	b.SetInt64(st.hsum)
+	b.Lsh(&b, 64)
+	var lo big.Int
+	lo.SetUint64(uint64(st.isum))
+	b.Add(&b, &lo)
+	d.Coeff.SetMathBigInt(&b)
+	if d.Coeff.Sign() < 0 {
+		d.Coeff.Neg(&d.Coeff)
+		d.Negative = true
+	}
+	return d
+}
+
+// setIntSum loads a persisted integer sum.
+func (st *aggState) setIntSum(d *apd.Decimal) {
+	b := d.Coeff.MathBigInt()
+	if d.Negative {
+		b.Neg(b)
+	}
+	for e := d.Exponent; e > 0; e-- {
+		b.Mul(b, big.NewInt(10))
+	}
+	lo := new(big.Int).And(b, new(big.Int).SetUint64(^uint64(0)))
+	hi := new(big.Int).Rsh(b, 64)
+	st.isum = int64(lo.Uint64())
+	st.hsum = hi.Int64()
+}
+
 // result computes aggregate i of a group.
 func (a *HashAgg) result(i int, st *aggState) (types.Datum, error) {
 	d := &a.cfg.Aggs[i]
@@ -440,22 +606,19 @@ func (a *HashAgg) result(i int, st *aggState) (types.Datum, error) {
 	var sum types.Datum
 	switch d.ArgType.ID {
 	case types.Int2, types.Int4:
+		if !st.fitsInt64() {
+			return types.Null, sqlerr.New(sqlerr.NumericValueOutOfRange, "bigint out of range")
+		}
 		sum = types.NewInt(st.isum)
 		if d.Kind == AggAvg {
-			var x apd.Decimal
-			x.SetInt64(st.isum)
-			sum = types.NewDecimal(&x)
+			sum = types.NewDecimal(st.intSumDecimal())
 		}
-	case types.Int8, types.Numeric:
+	case types.Int8:
+		sum = types.NewDecimal(st.intSumDecimal())
+	case types.Numeric:
 		x := new(apd.Decimal)
 		if st.dsum != nil {
 			x.Set(st.dsum)
-		}
-		if d.ArgType.ID == types.Int8 {
-			// An int8 sum prints without a fraction.
-			if _, err := decCtx.Quantize(x, x, 0); err != nil {
-				return types.Null, err
-			}
 		}
 		sum = types.NewDecimal(x)
 	case types.Float4, types.Float8:
@@ -582,7 +745,9 @@ func (a *HashAgg) stateRow(g *group) types.Row {
 		row = append(row, types.NewInt(st.count))
 		switch sumType(d).ID {
 		case types.Numeric:
-			if st.dsum != nil {
+			if d.ArgType.ID == types.Int8 {
+				row = append(row, types.NewDecimal(st.intSumDecimal()))
+			} else if st.dsum != nil {
 				row = append(row, types.NewDecimal(new(apd.Decimal).Set(st.dsum)))
 			} else {
 				row = append(row, types.Null)
@@ -609,6 +774,9 @@ func (a *HashAgg) drop(g *group) {
 	}
 	g.gone = true
 	delete(a.groups, g.kstr)
+	if a.fast != nil && a.fast[g.fast] == g {
+		delete(a.fast, g.fast)
+	}
 	if a.cfg.WindowCol >= 0 && !g.key[a.cfg.WindowCol].IsNull() {
 		ws := g.key[a.cfg.WindowCol].Micros()
 		list := a.windows[ws]
@@ -709,7 +877,11 @@ func (a *HashAgg) Restore(r storage.Reader) error {
 			s := val[base+1]
 			switch sumType(d).ID {
 			case types.Numeric:
-				if !s.IsNull() {
+				if d.ArgType.ID == types.Int8 {
+					if !s.IsNull() {
+						st.setIntSum(s.Decimal())
+					}
+				} else if !s.IsNull() {
 					st.dsum = new(apd.Decimal).Set(s.Decimal())
 				}
 			case types.Float8:

@@ -226,6 +226,9 @@ func (o *Hop) Next(ctx context.Context) (Message, error) {
 		if m.Chunk == nil {
 			return m, nil
 		}
+		if o.h.Tumble {
+			return Message{Chunk: o.tumble(m.Chunk)}, nil
+		}
 		in := m.Chunk
 		out := chunk.New(o.info.Types, in.VisibleCount())
 		for i := 0; i < in.Len(); i++ {
@@ -265,6 +268,29 @@ func (o *Hop) Next(ctx context.Context) (Message, error) {
 			return Message{Chunk: out}, nil
 		}
 	}
+}
+
+// tumble adds window_start and window_end to a chunk: the input's
+// columns, ops and visibility are reused as they are.
+func (o *Hop) tumble(in *chunk.Chunk) *chunk.Chunk {
+	tv := &in.Cols[o.h.TimeCol]
+	n := in.Len()
+	ws := chunk.Vector{Kind: tv.Kind, I64: make([]int64, n)}
+	we := chunk.Vector{Kind: tv.Kind, I64: make([]int64, n)}
+	for i := 0; i < n; i++ {
+		if tv.IsNull(i) {
+			continue
+		}
+		s := o.h.WindowStart(tv.I64[i])
+		ws.I64[i], we.I64[i] = s, s+o.h.Size
+	}
+	if len(tv.Nulls) > 0 {
+		ws.Nulls = append(chunk.Bitmap(nil), tv.Nulls...)
+		we.Nulls = append(chunk.Bitmap(nil), tv.Nulls...)
+	}
+	out := &chunk.Chunk{Ops: in.Ops, Vis: in.Vis, Cols: make([]chunk.Vector, 0, len(in.Cols)+2)}
+	out.Cols = append(append(out.Cols, in.Cols...), ws, we)
+	return out
 }
 
 func timeLike(d types.Datum, us int64) types.Datum {

@@ -3,6 +3,7 @@
 //
 //	go run ./tests/bench pointquery   # prepared point SELECTs on a 1M-row table (pgbench)
 //	go run ./tests/bench ingest       # single-row INSERT, 100-row INSERT, COPY
+//	go run ./tests/bench stream       # a TUMBLE aggregation view vs a plain Go map; visibility latency; state memory
 //	go run ./tests/bench all
 //
 // Eddy runs as its own process (built from ./cmd/eddy), PostgreSQL as a
@@ -40,6 +41,9 @@ var (
 	threads  = flag.Int("threads", 2, "pgbench threads")
 	duration = flag.Duration("duration", 10*time.Second, "length of each pgbench run")
 	copyRows = flag.Int("copy-rows", 1_000_000, "rows loaded by the COPY ingest test")
+	events   = flag.Int64("events", 10_000_000, "events pushed through the streaming benchmark")
+	samples  = flag.Int("samples", 100, "INSERT-to-view visibility samples")
+	cpuProf  = flag.String("cpuprofile", "", "write a CPU profile of the streaming dataflow run")
 )
 
 // target is one database under test.
@@ -69,6 +73,9 @@ func main() {
 }
 
 func run(what string) error {
+	if what == "stream" {
+		return streamAll()
+	}
 	pg, err := pgtest.Launch(true)
 	if err != nil {
 		return err
@@ -94,9 +101,29 @@ func run(what string) error {
 		if err := pointQuery(pgbench, eddy, pgT); err != nil {
 			return err
 		}
-		return ingest(pgbench, eddy, pgT)
+		if err := ingest(pgbench, eddy, pgT); err != nil {
+			return err
+		}
+		return streamAll()
 	}
 	return fmt.Errorf("unknown benchmark %q", what)
+}
+
+// streamAll runs the streaming benchmarks.
+func streamAll() error {
+	fmt.Printf("streaming: %d CPUs\n", runtime.NumCPU())
+	if err := benchStream(*events); err != nil {
+		return err
+	}
+	if err := benchStateMemory(); err != nil {
+		return err
+	}
+	eddy, stop, err := startEddy()
+	if err != nil {
+		return err
+	}
+	defer stop()
+	return benchVisibility(eddy, *samples)
 }
 
 // startEddy builds ./cmd/eddy and runs it on a temporary data directory.
