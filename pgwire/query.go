@@ -86,9 +86,11 @@ func (c *conn) simpleQuery(query string) bool {
 		c.readyForQuery()
 		return c.be.Flush() == nil
 	}
-	s.BeginImplicit()
 	ok := true
 	for _, st := range stmts {
+		// After a COMMIT or ROLLBACK the rest of the message runs in a
+		// new implicit transaction.
+		s.BeginImplicit()
 		if !c.runSimple(query, st) {
 			ok = false
 			break

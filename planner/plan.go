@@ -499,6 +499,7 @@ func ReadsStorageOnce(p Plan) bool {
 			for _, a := range x.Aggs {
 				walkExprs(a.Args...)
 				walkExprs(a.Filter)
+				walkExprs(a.OrderExprs...)
 			}
 		}
 		for _, c := range p.Children() {

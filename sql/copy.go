@@ -528,17 +528,17 @@ func parseTextRecord(buf []byte, spec *CopySpec, final bool) ([]*string, int, bo
 	}
 	var fields []*string
 	var cur []byte
-	raw := true // the field so far equals its raw text (for the NULL check)
 	start := 0
 	emit := func(i int) {
-		rawText := string(line[start:i])
-		if raw && rawText == spec.Null {
+		// The NULL string is matched against the field as written,
+		// before escapes are applied.
+		if string(line[start:i]) == spec.Null {
 			fields = append(fields, nil)
 		} else {
 			s := string(cur)
 			fields = append(fields, &s)
 		}
-		cur, raw, start = cur[:0], true, i+1
+		cur, start = cur[:0], i+1
 	}
 	for i := 0; i < len(line); i++ {
 		ch := line[i]
@@ -564,9 +564,6 @@ func parseTextRecord(buf []byte, spec *CopySpec, final bool) ([]*string, int, bo
 			cur = append(cur, '\t')
 		case 'v':
 			cur = append(cur, '\v')
-		case 'N':
-			cur = append(cur, '\\', 'N')
-			continue
 		case 'x':
 			v, k := 0, 0
 			for k < 2 && i+1 < len(line) && isHex(line[i+1]) {
@@ -591,7 +588,6 @@ func parseTextRecord(buf []byte, spec *CopySpec, final bool) ([]*string, int, bo
 				cur = append(cur, e)
 			}
 		}
-		raw = false
 	}
 	emit(len(line))
 	return fields, n, true, nil

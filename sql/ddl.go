@@ -2,6 +2,7 @@ package sql
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"sync"
 
@@ -421,7 +422,7 @@ func (s *Session) bindCreateView(p *Prepared, b *binder.Binder, v *pg.ViewStmt) 
 		}
 		o.Columns = append(o.Columns, catalog.Column{Name: names[i], Type: c.Type})
 	}
-	o.DependsOn = dependencies(res.Plan)
+	o.DependsOn = sortedDeps(b.Deps)
 	p.utility = func(ctx context.Context, s *Session, _ []types.Datum) (*result, error) {
 		_, err := s.createRelation(&tableSpec{obj: o})
 		return &result{tag: "CREATE VIEW"}, err
@@ -429,41 +430,16 @@ func (s *Session) bindCreateView(p *Prepared, b *binder.Binder, v *pg.ViewStmt) 
 	return nil
 }
 
-// dependencies lists the catalog objects a plan reads.
-func dependencies(p planner.Plan) []uint32 {
-	seen := map[uint32]bool{}
-	var out []uint32
-	var walk func(p planner.Plan)
-	var walkExpr func(e planner.Expr)
-	walkExpr = func(e planner.Expr) {
-		planner.Walk(e, func(x planner.Expr) bool {
-			if sq, ok := x.(*planner.Subquery); ok {
-				walk(sq.Plan)
-			}
-			return true
-		})
+// sortedDeps lists a binder's dependencies in id order.
+func sortedDeps(deps map[uint32]bool) []uint32 {
+	out := make([]uint32, 0, len(deps))
+	for id := range deps {
+		out = append(out, id)
 	}
-	walk = func(p planner.Plan) {
-		switch x := p.(type) {
-		case *planner.Scan:
-			if !seen[x.Table.ID] {
-				seen[x.Table.ID] = true
-				out = append(out, x.Table.ID)
-			}
-		case *planner.Filter:
-			walkExpr(x.Cond)
-		case *planner.Project:
-			for _, e := range x.Exprs {
-				walkExpr(e)
-			}
-		}
-		for _, c := range p.Children() {
-			walk(c)
-		}
-	}
-	walk(p)
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
 }
+
 
 func objectTypeKind(t pg.ObjectType) (catalog.Kind, string, bool) {
 	switch t {

@@ -107,6 +107,11 @@ func (s *Session) bindTransaction(p *Prepared, t *pg.TransactionStmt) error {
 		p.txnEnd = true
 		p.utility = func(ctx context.Context, s *Session, _ []types.Datum) (*result, error) {
 			if s.txn == nil || !s.txn.explicit {
+				// In an implicit block (a multi-statement query) COMMIT
+				// commits what the block did so far.
+				if s.txn != nil && s.txn.batch != nil {
+					return &result{tag: "COMMIT"}, s.commit()
+				}
 				s.warning(sqlerr.NoActiveSQLTransaction, "there is no transaction in progress")
 				return &result{tag: "COMMIT"}, nil
 			}
@@ -124,6 +129,10 @@ func (s *Session) bindTransaction(p *Prepared, t *pg.TransactionStmt) error {
 		p.txnEnd = true
 		p.utility = func(ctx context.Context, s *Session, _ []types.Datum) (*result, error) {
 			if s.txn == nil || !s.txn.explicit {
+				if s.txn != nil && s.txn.batch != nil {
+					s.rollback()
+					return &result{tag: "ROLLBACK"}, nil
+				}
 				s.warning(sqlerr.NoActiveSQLTransaction, "there is no transaction in progress")
 				return &result{tag: "ROLLBACK"}, nil
 			}

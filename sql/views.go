@@ -54,6 +54,7 @@ func (s *Session) viewPlan(sql string, query *pg.Node, offset int, eowc bool) (*
 	if err != nil {
 		return nil, nil, err
 	}
+	res.Deps = sortedDeps(b.Deps)
 	if len(b.Params) > 0 {
 		return nil, nil, sqlerr.New(sqlerr.UndefinedParameter, "there is no parameter $1")
 	}
@@ -155,7 +156,7 @@ func (s *Session) bindCreateMV(p *Prepared, mv *parser.CreateMaterializedView) e
 	}
 	o.PK = append([]int{}, plan.Key...)
 	o.PKDeclared = true
-	o.DependsOn = streamDependencies(plan)
+	o.DependsOn = res.Deps
 	ifNotExists := mv.IfNotExists
 	eowc := mv.EmitOnWindowClose
 	p.utility = func(ctx context.Context, s *Session, _ []types.Datum) (*result, error) {
@@ -171,22 +172,6 @@ func schemaOrEmpty(full, schema string) string {
 	return ""
 }
 
-func streamDependencies(n *planner.StreamNode) []uint32 {
-	seen := map[uint32]bool{}
-	var out []uint32
-	var walk func(n *planner.StreamNode)
-	walk = func(n *planner.StreamNode) {
-		if n.Op == planner.SSource && !seen[n.Table.ID] {
-			seen[n.Table.ID] = true
-			out = append(out, n.Table.ID)
-		}
-		for _, in := range n.Inputs {
-			walk(in)
-		}
-	}
-	walk(n)
-	return out
-}
 
 // createMV creates a view: ids are allocated, the dataflow is built and
 // backfilled, and the descriptor is committed with the first epoch.

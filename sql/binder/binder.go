@@ -57,6 +57,12 @@ type Binder struct {
 	sql    string
 	offset int
 	ctes   []map[string]*cte
+	// setOpBranch is set while binding a branch of a set operation (read
+	// and cleared by the branch's select list).
+	setOpBranch bool
+	// Deps are the catalog objects the statement reads (views included,
+	// although their queries are expanded).
+	Deps map[uint32]bool
 }
 
 type cte struct {
@@ -131,6 +137,8 @@ type scope struct {
 	sub bool
 	// clause names the clause being bound, for "not allowed in" errors.
 	clause string
+	// hasFrom: the query block has a FROM clause.
+	hasFrom bool
 }
 
 // sibling returns an empty scope at the same level as s (same parent,
@@ -191,4 +199,7 @@ func (w *winRef) String() string   { return fmt.Sprintf("win#%d", w.idx) }
 type Result struct {
 	Plan  planner.Plan
 	Names []string
+	// Deps are the ids of the catalog objects the query reads (filled by
+	// the caller from Binder.Deps when it needs them).
+	Deps []uint32
 }

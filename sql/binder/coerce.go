@@ -158,9 +158,12 @@ func implicitCast(from, to types.Type) bool {
 func (b *Binder) commonType(es []planner.Expr, what string, loc int32) (types.Type, error) {
 	var pt types.Type
 	found := false
+	sameMod := true
 	for _, e := range es {
 		t := e.Type()
 		if t.ID == types.Unknown {
+			// An untyped literal has no typmod: the result keeps none.
+			sameMod = false
 			continue
 		}
 		if !found {
@@ -182,6 +185,9 @@ func (b *Binder) commonType(es []planner.Expr, what string, loc int32) (types.Ty
 	}
 	if !found {
 		return types.TText, nil
+	}
+	if !sameMod {
+		pt.Mod = 0
 	}
 	return pt, nil
 }

@@ -35,7 +35,7 @@ func (b *Binder) targetTable(rv *pg.RangeVar, verb string) (*catalog.Object, err
 
 // tableScope is the scope of a DML target's full row.
 func tableScope(t *catalog.Object, alias string) *scope {
-	s := &scope{tables: []string{alias}}
+	s := &scope{tables: []string{alias}, hasFrom: true}
 	for _, c := range t.Columns {
 		s.cols = append(s.cols, scopeCol{table: alias, name: c.Name, typ: c.Type, hidden: c.Hidden})
 	}
@@ -137,7 +137,15 @@ func (b *Binder) Insert(ins *pg.InsertStmt) (*planner.Insert, error) {
 	if sel == nil {
 		// INSERT ... DEFAULT VALUES
 		row := make([]planner.Expr, len(t.Columns))
-		copy(row, defaults)
+		for i, c := range t.Columns {
+			if i == rowIDIndex(t) {
+				row[i] = &planner.Const{Val: types.Null, Typ: c.Type}
+				continue
+			}
+			if row[i], err = b.DefaultExpr(c); err != nil {
+				return nil, err
+			}
+		}
 		out.Input = &planner.Values{Cols: tableColumns(t), Rows: [][]planner.Expr{row}}
 	} else if isPlainValues(sel) {
 		var rows [][]planner.Expr
@@ -247,7 +255,7 @@ func (b *Binder) assign(e planner.Expr, c catalog.Column, loc int32) (planner.Ex
 
 func (b *Binder) returning(list []*pg.Node, t *catalog.Object, alias string) ([]planner.Expr, []types.Column, error) {
 	s := tableScope(t, alias)
-	targets, err := b.targetList(list, s)
+	targets, err := b.targetList(list, s, false)
 	if err != nil {
 		return nil, nil, err
 	}

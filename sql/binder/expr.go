@@ -330,6 +330,9 @@ func (b *Binder) constant(c *pg.A_Const) (planner.Expr, error) {
 func numericLiteral(s string, loc int32, b *Binder) (planner.Expr, error) {
 	if !strings.ContainsAny(s, ".eE") {
 		if v, err := strconv.ParseInt(s, 10, 64); err == nil {
+			if v >= -1<<31 && v < 1<<31 {
+				return &planner.Const{Val: types.NewInt(v), Typ: types.TInt4}, nil
+			}
 			return &planner.Const{Val: types.NewInt(v), Typ: types.TInt8}, nil
 		}
 	}

@@ -41,7 +41,7 @@ func (b *Binder) selectStmt(sel *pg.SelectStmt, outer *scope) (*Result, error) {
 				names = append(names, a.GetString_().Sval)
 			}
 			if _, dup := frame[c.Ctename]; dup {
-				return nil, b.errAt(c.Location, sqlerr.DuplicateTable, "WITH query name \"%s\" specified more than once", c.Ctename)
+				return nil, b.errAt(c.Location, sqlerr.DuplicateAlias, "WITH query name \"%s\" specified more than once", c.Ctename)
 			}
 			frame[c.Ctename] = &cte{name: c.Ctename, query: c.Ctequery, colName: names}
 			if c.Ctequery.GetSelectStmt() == nil {
@@ -74,6 +74,7 @@ func (b *Binder) selectStmt(sel *pg.SelectStmt, outer *scope) (*Result, error) {
 // values binds VALUES (...), (...): columns column1..N of each column's
 // common type.
 func (b *Binder) values(lists []*pg.Node, outer *scope) (*planner.Values, error) {
+	b.setOpBranch = false
 	s := &scope{parent: outer}
 	var rows [][]planner.Expr
 	width := -1
@@ -137,7 +138,11 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (*Result, error)
 
 	// Select list, bound over the input (aggregates collected).
 	s.agg = &aggState{}
-	targets, err := b.targetList(sel.TargetList, s)
+	// A branch of a set operation keeps untyped literals untyped: the
+	// set operation picks the column's type from all branches.
+	keepUnknown := b.setOpBranch
+	b.setOpBranch = false
+	targets, err := b.targetList(sel.TargetList, s, keepUnknown)
 	if err != nil {
 		return nil, err
 	}
@@ -275,6 +280,16 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (*Result, error)
 			return nil, err
 		}
 		if len(on) > 0 && len(keys) > 0 {
+			// The leading ORDER BY items must be DISTINCT ON expressions.
+			inOn := map[int]bool{}
+			for _, c := range on {
+				inOn[c] = true
+			}
+			for i := 0; i < len(keys) && i < len(on); i++ {
+				if !inOn[keys[i].Idx] {
+					return nil, b.errAt(location(sel.DistinctClause[0]), sqlerr.InvalidColumnReference, "SELECT DISTINCT ON expressions must match initial ORDER BY expressions")
+				}
+			}
 			// DISTINCT ON keeps the first row of each group in ORDER BY
 			// order: sort first.
 			plan = &planner.Sort{Input: plan, Keys: keys}
@@ -318,7 +333,7 @@ func sortKey(sb *pg.SortBy, idx int) planner.SortKey {
 }
 
 // targetList binds the select list, expanding *.
-func (b *Binder) targetList(list []*pg.Node, s *scope) ([]target, error) {
+func (b *Binder) targetList(list []*pg.Node, s *scope, keepUnknown bool) ([]target, error) {
 	var out []target
 	for _, n := range list {
 		rt := n.GetResTarget()
@@ -340,7 +355,7 @@ func (b *Binder) targetList(list []*pg.Node, s *scope) ([]target, error) {
 		if err != nil {
 			return nil, err
 		}
-		if isUnknown(e) {
+		if isUnknown(e) && !keepUnknown {
 			if e, err = b.coerce(e, types.TText, types.CastImplicit, rt.Location); err != nil {
 				return nil, err
 			}
@@ -370,93 +385,97 @@ func (b *Binder) expandStar(table string, s *scope, loc int32) ([]target, error)
 	if !found {
 		return nil, b.errAt(loc, sqlerr.UndefinedTable, "missing FROM-clause entry for table \"%s\"", table)
 	}
-	if table == "" && len(s.tables) == 0 {
+	if table == "" && !s.hasFrom {
 		return nil, b.errAt(loc, sqlerr.SyntaxError, "SELECT * with no tables specified is not valid")
 	}
 	return out, nil
 }
 
-// figureName names an output column the way PostgreSQL's FigureColname does.
+// figureName names an output column the way PostgreSQL's FigureColname
+// does.
 func figureName(n *pg.Node) string {
+	name, _ := figureNameStrength(n)
+	return name
+}
+
+// figureNameStrength returns a name and how strongly the expression
+// suggests it (2: a column or function name, 1: a fallback such as a
+// type name or "case", 0: none), as PostgreSQL's FigureColnameInternal.
+func figureNameStrength(n *pg.Node) (string, int) {
 	switch x := n.Node.(type) {
 	case *pg.Node_ColumnRef:
 		last := x.ColumnRef.Fields[len(x.ColumnRef.Fields)-1]
 		if s := last.GetString_(); s != nil {
-			return s.Sval
+			return s.Sval, 2
 		}
 	case *pg.Node_FuncCall:
 		_, name := funcName(x.FuncCall.Funcname)
-		return name
+		return name, 2
+	case *pg.Node_AExpr:
+		if x.AExpr.Kind == pg.A_Expr_Kind_AEXPR_NULLIF {
+			return "nullif", 2
+		}
 	case *pg.Node_TypeCast:
-		if name := figureName(x.TypeCast.Arg); name != "?column?" {
-			return name
+		if name, st := figureNameStrength(x.TypeCast.Arg); st > 1 {
+			return name, st
 		}
 		names := x.TypeCast.TypeName.Names
 		last := names[len(names)-1].GetString_().Sval
-		if t, ok := types.ByName(last); ok {
-			if t.ID == types.Array {
-				return last
-			}
-			return t.TypName()
+		if t, ok := types.ByName(last); ok && t.ID != types.Array {
+			return t.TypName(), 1
 		}
-		return last
+		return last, 1
 	case *pg.Node_CaseExpr:
-		return "case"
+		if x.CaseExpr.Defresult != nil {
+			if name, st := figureNameStrength(x.CaseExpr.Defresult); st > 1 {
+				return name, st
+			}
+		}
+		return "case", 1
 	case *pg.Node_CoalesceExpr:
-		return "coalesce"
+		return "coalesce", 2
 	case *pg.Node_MinMaxExpr:
 		if x.MinMaxExpr.Op == pg.MinMaxOp_IS_LEAST {
-			return "least"
+			return "least", 2
 		}
-		return "greatest"
+		return "greatest", 2
 	case *pg.Node_AArrayExpr:
-		return "array"
+		return "array", 2
 	case *pg.Node_AIndirection:
-		return figureName(x.AIndirection.Arg)
+		return figureNameStrength(x.AIndirection.Arg)
 	case *pg.Node_SubLink:
 		switch x.SubLink.SubLinkType {
 		case pg.SubLinkType_EXISTS_SUBLINK:
-			return "exists"
+			return "exists", 2
 		case pg.SubLinkType_ARRAY_SUBLINK:
-			return "array"
+			return "array", 2
 		case pg.SubLinkType_EXPR_SUBLINK:
 			if sel := x.SubLink.Subselect.GetSelectStmt(); sel != nil && len(sel.TargetList) == 1 {
 				rt := sel.TargetList[0].GetResTarget()
 				if rt.Name != "" {
-					return rt.Name
+					return rt.Name, 2
 				}
-				return figureName(rt.Val)
+				return figureNameStrength(rt.Val)
 			}
 		}
 	case *pg.Node_SqlvalueFunction:
-		switch x.SqlvalueFunction.Op {
-		case pg.SQLValueFunctionOp_SVFOP_CURRENT_DATE:
-			return "current_date"
-		case pg.SQLValueFunctionOp_SVFOP_CURRENT_TIMESTAMP, pg.SQLValueFunctionOp_SVFOP_CURRENT_TIMESTAMP_N:
-			return "current_timestamp"
-		case pg.SQLValueFunctionOp_SVFOP_CURRENT_TIME, pg.SQLValueFunctionOp_SVFOP_CURRENT_TIME_N:
-			return "current_time"
-		case pg.SQLValueFunctionOp_SVFOP_LOCALTIMESTAMP, pg.SQLValueFunctionOp_SVFOP_LOCALTIMESTAMP_N:
-			return "localtimestamp"
-		case pg.SQLValueFunctionOp_SVFOP_LOCALTIME, pg.SQLValueFunctionOp_SVFOP_LOCALTIME_N:
-			return "localtime"
-		case pg.SQLValueFunctionOp_SVFOP_CURRENT_USER:
-			return "current_user"
-		case pg.SQLValueFunctionOp_SVFOP_SESSION_USER:
-			return "session_user"
-		case pg.SQLValueFunctionOp_SVFOP_USER:
-			return "user"
-		case pg.SQLValueFunctionOp_SVFOP_CURRENT_ROLE:
-			return "current_role"
-		case pg.SQLValueFunctionOp_SVFOP_CURRENT_CATALOG:
-			return "current_catalog"
-		case pg.SQLValueFunctionOp_SVFOP_CURRENT_SCHEMA:
-			return "current_schema"
+		names := map[pg.SQLValueFunctionOp]string{
+			pg.SQLValueFunctionOp_SVFOP_CURRENT_DATE: "current_date", pg.SQLValueFunctionOp_SVFOP_CURRENT_TIMESTAMP: "current_timestamp",
+			pg.SQLValueFunctionOp_SVFOP_CURRENT_TIMESTAMP_N: "current_timestamp", pg.SQLValueFunctionOp_SVFOP_CURRENT_TIME: "current_time",
+			pg.SQLValueFunctionOp_SVFOP_CURRENT_TIME_N: "current_time", pg.SQLValueFunctionOp_SVFOP_LOCALTIMESTAMP: "localtimestamp",
+			pg.SQLValueFunctionOp_SVFOP_LOCALTIMESTAMP_N: "localtimestamp", pg.SQLValueFunctionOp_SVFOP_LOCALTIME: "localtime",
+			pg.SQLValueFunctionOp_SVFOP_LOCALTIME_N: "localtime", pg.SQLValueFunctionOp_SVFOP_CURRENT_USER: "current_user",
+			pg.SQLValueFunctionOp_SVFOP_SESSION_USER: "session_user", pg.SQLValueFunctionOp_SVFOP_USER: "user",
+			pg.SQLValueFunctionOp_SVFOP_CURRENT_ROLE: "current_role", pg.SQLValueFunctionOp_SVFOP_CURRENT_CATALOG: "current_catalog",
+			pg.SQLValueFunctionOp_SVFOP_CURRENT_SCHEMA: "current_schema",
+		}
+		if n, ok := names[x.SqlvalueFunction.Op]; ok {
+			return n, 2
 		}
 	case *pg.Node_CollateClause:
-		return figureName(x.CollateClause.Arg)
+		return figureNameStrength(x.CollateClause.Arg)
 	}
-	return "?column?"
+	return "?column?", 0
 }
 
 // groupItem binds one GROUP BY item: a position, an output alias, or an
@@ -743,11 +762,14 @@ func (b *Binder) orderLimitOutput(sel *pg.SelectStmt, plan planner.Plan, outer *
 }
 
 func (b *Binder) setOp(sel *pg.SelectStmt, outer *scope) (*Result, error) {
+	b.setOpBranch = true
 	l, err := b.selectStmt(sel.Larg, outer)
 	if err != nil {
 		return nil, err
 	}
+	b.setOpBranch = true
 	r, err := b.selectStmt(sel.Rarg, outer)
+	b.setOpBranch = false
 	if err != nil {
 		return nil, err
 	}
@@ -800,6 +822,7 @@ func (b *Binder) fromClause(items []*pg.Node, s *scope) (planner.Plan, error) {
 	if len(items) == 0 {
 		return &planner.Values{Rows: [][]planner.Expr{{}}}, nil
 	}
+	s.hasFrom = true
 	var plan planner.Plan
 	for _, n := range items {
 		p, cols, tables, err := b.fromItem(n, s)
@@ -913,6 +936,12 @@ func (b *Binder) rangeVar(rv *pg.RangeVar, s *scope) (planner.Plan, []scopeCol, 
 	rel, err := b.env.Relation(rv.Schemaname, rv.Relname)
 	if err != nil {
 		return nil, nil, nil, withPos(err, b.pos(rv.Location))
+	}
+	if rel.Obj != nil {
+		if b.Deps == nil {
+			b.Deps = map[uint32]bool{}
+		}
+		b.Deps[rel.Obj.ID] = true
 	}
 	var plan planner.Plan
 	var cols []scopeCol
@@ -1114,6 +1143,13 @@ func (b *Binder) join(j *pg.JoinExpr, s *scope) (planner.Plan, []scopeCol, []str
 	case pg.JoinType_JOIN_INNER:
 	default:
 		return nil, nil, nil, sqlerr.NotSupported("join type %s", j.Jointype)
+	}
+	for _, lt := range ltabs {
+		for _, rt := range rtabs {
+			if lt == rt {
+				return nil, nil, nil, b.errAt(location(j.Rarg), sqlerr.DuplicateAlias, "table name \"%s\" specified more than once", lt)
+			}
+		}
 	}
 	js := &scope{parent: s.parent, sub: s.sub, clause: "JOIN conditions", cols: append(append([]scopeCol{}, lcols...), rcols...), tables: append(append([]string{}, ltabs...), rtabs...)}
 	join := &planner.Join{Kind: kind, Left: lp, Right: rp}
