@@ -440,7 +440,6 @@ func sortedDeps(deps map[uint32]bool) []uint32 {
 	return out
 }
 
-
 func objectTypeKind(t pg.ObjectType) (catalog.Kind, string, bool) {
 	switch t {
 	case pg.ObjectType_OBJECT_TABLE:

@@ -172,7 +172,6 @@ func schemaOrEmpty(full, schema string) string {
 	return ""
 }
 
-
 // createMV creates a view: ids are allocated, the dataflow is built and
 // backfilled, and the descriptor is committed with the first epoch.
 func (s *Session) createMV(ctx context.Context, tmpl *catalog.Object, plan *planner.StreamNode, ifNotExists, eowc bool) error {
