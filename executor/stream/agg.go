@@ -296,11 +296,10 @@ func (a *HashAgg) Next(ctx context.Context) (Message, error) {
 	return m, nil
 }
 
-// fastKey identifies a group by up to two integer-like group columns.
-type fastKey struct {
-	v     [2]int64
-	nulls uint8
-}
+// fastKey identifies a group by up to two integer-like group columns:
+// the two values, then a bitmask of the NULL ones (an array, so the map
+// hashes and compares it as plain memory).
+type fastKey [3]int64
 
 // useFast reports whether groups can be found by a fastKey: one or two
 // group columns stored as int64s (integers, dates, timestamps).
@@ -353,9 +352,9 @@ func (a *HashAgg) consumeFast(c *chunk.Chunk) error {
 		var fk fastKey
 		for j, v := range gv {
 			if v.IsNull(i) {
-				fk.nulls |= 1 << j
+				fk[2] |= 1 << j
 			} else {
-				fk.v[j] = v.I64[i]
+				fk[j] = v.I64[i]
 			}
 		}
 		g := a.fast[fk]

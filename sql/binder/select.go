@@ -220,7 +220,11 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (*Result, error)
 		calls := make([]planner.AggCall, len(agg.calls))
 		cols := make([]types.Column, 0, len(groups)+len(calls))
 		for i, g := range groups {
-			cols = append(cols, types.Column{Name: fmt.Sprintf("group%d", i), Type: g.Type()})
+			name := fmt.Sprintf("group%d", i)
+			if c, ok := g.(*planner.ColRef); ok {
+				name = c.Name
+			}
+			cols = append(cols, types.Column{Name: name, Type: g.Type()})
 		}
 		for i, c := range agg.calls {
 			calls[i] = c.call
