@@ -54,14 +54,14 @@ func (b *builder) agg(n *planner.StreamNode, info stream.Info) (stream.Operator,
 		defs = append(defs, d)
 	}
 	gtypes := colTypesAt(src, n.GroupBy)
-	groups, err := b.stateTable(gtypes, stream.StateTypes(defs))
+	groups, err := b.stateTable(gtypes, stream.StateTypes(gtypes, defs))
 	if err != nil {
 		return nil, err
 	}
 	multisets := make([]*state.Table, len(defs))
 	for i, d := range defs {
 		if d.NeedsMultiset(src.AppendOnly) {
-			if multisets[i], err = b.stateTable(stream.MultisetKeyTypes(gtypes, d), []types.Type{types.TInt8}); err != nil {
+			if multisets[i], err = b.stateTable(stream.MultisetKeyTypes(gtypes, d), stream.MultisetValueTypes(d)); err != nil {
 				return nil, err
 			}
 		}

@@ -367,7 +367,9 @@ func formatDatum(d types.Datum) string {
 	case types.KInt:
 		return fmt.Sprint(d.Int())
 	case types.KFloat:
-		return fmt.Sprint(d.Float())
+		return types.FormatText(d, types.TFloat8, nil)
+	case types.KTime:
+		return types.FormatText(d, types.TTime, nil)
 	case types.KString, types.KJSON:
 		return d.Str()
 	case types.KTimestamp:

@@ -5,6 +5,8 @@ import (
 	"math/big"
 	"math/bits"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/cockroachdb/apd/v3"
 
@@ -97,6 +99,7 @@ type HashAgg struct {
 	appendOnly bool
 	groups     map[string]*group
 	dirty      []*group
+	unsaved    []*group
 	queue      []Message
 	kb         []byte
 	row        types.Row
@@ -121,8 +124,10 @@ type group struct {
 	rows  int64
 	st    []aggState
 	prev  types.Row
-	dirty bool
-	gone  bool
+	dirty bool // changed since its output was last emitted
+	// unsaved: changed since its state was last persisted.
+	unsaved bool
+	gone    bool
 }
 
 type aggState struct {
@@ -131,6 +136,9 @@ type aggState struct {
 	isum  int64
 	hsum  int64
 	dsum  *apd.Decimal // sum of numeric
+	// scales counts the numerics summed per display scale: a sum shows
+	// the largest scale of the values it currently holds, as PostgreSQL's.
+	scales map[int32]int64
 	fsum  float64
 	vsum  types.IntervalValue
 	ext   types.Datum // append-only min/max
@@ -156,9 +164,8 @@ func NewHashAgg(cfg HashAggConfig) (*HashAgg, error) {
 	if a.useFast() {
 		a.fast = map[fastKey]*group{}
 	}
-	a.stTypes = []types.Type{types.TInt8}
+	a.stTypes = StateTypes(a.gtypes, cfg.Aggs)
 	for _, d := range cfg.Aggs {
-		a.stTypes = append(a.stTypes, types.TInt8, sumType(d), extType(d))
 		switch d.Kind {
 		case AggAvg:
 			switch d.ArgType.ID {
@@ -207,13 +214,22 @@ func MultisetKeyTypes(groupTypes []types.Type, d AggDef) []types.Type {
 	return append(append([]types.Type{}, groupTypes...), types.Type{ID: d.ArgType.ID, Elem: d.ArgType.Elem})
 }
 
-// StateTypes returns the value types of a HashAgg's group table.
-func StateTypes(aggs []AggDef) []types.Type {
-	out := []types.Type{types.TInt8}
+// StateTypes returns the value types of a HashAgg's group table: the
+// group's values as they were written (the key's encoding normalises
+// numerics), its row count, then per aggregate: count, running sum,
+// extreme, and the scales of the numerics summed (text "scale:count,...").
+func StateTypes(groupTypes []types.Type, aggs []AggDef) []types.Type {
+	out := append(append([]types.Type{}, groupTypes...), types.TInt8)
 	for _, d := range aggs {
-		out = append(out, types.TInt8, sumType(d), extType(d))
+		out = append(out, types.TInt8, sumType(d), extType(d), types.TText)
 	}
 	return out
+}
+
+// MultisetValueTypes returns the value types of aggregate d's multiset
+// table: the copies of the value, and the value itself as written.
+func MultisetValueTypes(d AggDef) []types.Type {
+	return []types.Type{types.TInt8, types.Type{ID: d.ArgType.ID, Elem: d.ArgType.Elem}}
 }
 
 func (a *HashAgg) Info() Info { return a.cfg.Info }
@@ -259,6 +275,10 @@ func (a *HashAgg) markDirty(g *group) {
 	if !g.dirty {
 		g.dirty = true
 		a.dirty = append(a.dirty, g)
+	}
+	if !g.unsaved {
+		g.unsaved = true
+		a.unsaved = append(a.unsaved, g)
 	}
 }
 
@@ -491,6 +511,17 @@ func (a *HashAgg) applyValue(d *AggDef, st *aggState, v types.Datum, sign int64)
 			if st.dsum == nil {
 				st.dsum = new(apd.Decimal)
 			}
+			if st.scales == nil {
+				st.scales = map[int32]int64{}
+			}
+			sc := -v.Decimal().Exponent
+			if sc < 0 {
+				sc = 0
+			}
+			st.scales[sc] += sign
+			if st.scales[sc] == 0 {
+				delete(st.scales, sc)
+			}
 			var err error
 			if sign > 0 {
 				_, err = decCtx.Add(st.dsum, st.dsum, v.Decimal())
@@ -619,6 +650,18 @@ func (a *HashAgg) result(i int, st *aggState) (types.Datum, error) {
 		if st.dsum != nil {
 			x.Set(st.dsum)
 		}
+		// Show the largest scale among the values summed now.
+		var scale int32
+		for sc := range st.scales {
+			if sc > scale {
+				scale = sc
+			}
+		}
+		if x.Form == apd.Finite {
+			if _, err := decCtx.Quantize(x, x, -scale); err != nil {
+				return types.Null, err
+			}
+		}
 		sum = types.NewDecimal(x)
 	case types.Float4, types.Float8:
 		sum = types.NewFloat(st.fsum)
@@ -681,27 +724,51 @@ func (a *HashAgg) emit(c *chunk.Chunk, g *group) error {
 	return nil
 }
 
-func (a *HashAgg) barrier(b *Barrier) error {
-	var out *chunk.Chunk
-	if !a.cfg.EOWC && len(a.dirty) > 0 {
-		out = chunk.New(a.cfg.Info.Types, len(a.dirty))
+// emitDirty queues the output changes of the groups changed since the
+// last emission (not for EOWC, which emits only closed windows).
+func (a *HashAgg) emitDirty() error {
+	if a.cfg.EOWC {
+		for _, g := range a.dirty {
+			g.dirty = false
+		}
+		a.dirty = a.dirty[:0]
+		return nil
 	}
+	var out *chunk.Chunk
 	for _, g := range a.dirty {
 		g.dirty = false
-		if out != nil {
-			if err := a.emit(out, g); err != nil {
-				return err
-			}
+		if g.gone {
+			continue
 		}
-		a.persist(g)
-		if g.rows == 0 && !a.cfg.Global {
-			a.drop(g)
+		if out == nil {
+			out = chunk.New(a.cfg.Info.Types, len(a.dirty))
+		}
+		if err := a.emit(out, g); err != nil {
+			return err
 		}
 	}
 	a.dirty = a.dirty[:0]
 	if out != nil && out.Len() > 0 {
 		a.queue = append(a.queue, Message{Chunk: out})
 	}
+	return nil
+}
+
+func (a *HashAgg) barrier(b *Barrier) error {
+	if err := a.emitDirty(); err != nil {
+		return err
+	}
+	for _, g := range a.unsaved {
+		g.unsaved = false
+		if g.gone {
+			continue // its removal was recorded when it went
+		}
+		a.persist(g)
+		if g.rows == 0 && !a.cfg.Global {
+			a.drop(g)
+		}
+	}
+	a.unsaved = a.unsaved[:0]
 	return a.flush(b.Epoch)
 }
 
@@ -722,7 +789,7 @@ func (a *HashAgg) persist(g *group) {
 			key := append(append(types.Row{}, g.key...), types.Null)
 			if e, ok := st.ms[k]; ok {
 				key[len(key)-1] = e.val
-				t.Put(key, types.Row{types.NewInt(e.count)})
+				t.Put(key, types.Row{types.NewInt(e.count), e.val})
 			} else {
 				v, _, err := types.DecodeKey([]byte(k), a.cfg.Aggs[i].ArgType, false)
 				if err == nil {
@@ -737,6 +804,7 @@ func (a *HashAgg) persist(g *group) {
 
 func (a *HashAgg) stateRow(g *group) types.Row {
 	row := make(types.Row, 0, len(a.stTypes))
+	row = append(row, g.key...)
 	row = append(row, types.NewInt(g.rows))
 	for i := range g.st {
 		st := &g.st[i]
@@ -763,8 +831,49 @@ func (a *HashAgg) stateRow(g *group) types.Row {
 		} else {
 			row = append(row, types.Null)
 		}
+		row = append(row, encodeScales(st.scales))
 	}
 	return row
+}
+
+func encodeScales(m map[int32]int64) types.Datum {
+	if len(m) == 0 {
+		return types.Null
+	}
+	keys := make([]int32, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	var b []byte
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(k), 10)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, m[k], 10)
+	}
+	return types.NewString(string(b))
+}
+
+func decodeScales(d types.Datum) map[int32]int64 {
+	if d.IsNull() {
+		return nil
+	}
+	m := map[int32]int64{}
+	for _, part := range strings.Split(d.Str(), ",") {
+		k, v, ok := strings.Cut(part, ":")
+		if !ok {
+			continue
+		}
+		sc, err1 := strconv.ParseInt(k, 10, 32)
+		n, err2 := strconv.ParseInt(v, 10, 64)
+		if err1 == nil && err2 == nil {
+			m[int32(sc)] = n
+		}
+	}
+	return m
 }
 
 func (a *HashAgg) drop(g *group) {
@@ -819,16 +928,17 @@ func (a *HashAgg) watermark(w *Watermark) error {
 	if a.cfg.WindowCol < 0 || w.Col != a.cfg.GroupBy[a.cfg.WindowCol] || w.Val.IsNull() {
 		return nil // watermarks of other columns do not pass an aggregation
 	}
+	// Changes made before the watermark come out before it.
+	if err := a.emitDirty(); err != nil {
+		return err
+	}
 	limit := w.Val.Micros()
-	var out *chunk.Chunk
 	n := 0
 	for n < len(a.wkeys) && a.wkeys[n] < limit {
 		n++
 	}
-	if n == 0 {
-		return nil
-	}
-	if a.cfg.EOWC {
+	var out *chunk.Chunk
+	if a.cfg.EOWC && n > 0 {
 		out = chunk.New(a.cfg.Info.Types, 64)
 	}
 	closed := append([]int64(nil), a.wkeys[:n]...)
@@ -841,7 +951,8 @@ func (a *HashAgg) watermark(w *Watermark) error {
 				}
 				out.AppendRow(chunk.Insert, row)
 			}
-			// Remove the group's state for good.
+			// The window is complete: its state goes (its row stays in
+			// the view).
 			g.rows = 0
 			for i := range g.st {
 				st := &g.st[i]
@@ -865,13 +976,17 @@ func (a *HashAgg) watermark(w *Watermark) error {
 // Restore loads the committed state (after a restart or a backfill):
 // groups, their multisets, and the output rows they last produced.
 func (a *HashAgg) Restore(r storage.Reader) error {
-	err := a.cfg.Groups.Load(r, func(key, val types.Row) error {
-		g := a.lookup(key, true)
+	ng := len(a.cfg.GroupBy)
+	err := a.cfg.Groups.Load(r, func(_, val types.Row) error {
+		// The key's values as written (the key's encoding normalises them).
+		g := a.lookup(val[:ng], true)
+		g.key = val[:ng:ng]
+		val = val[ng:]
 		g.rows = val[0].Int()
 		for i := range g.st {
 			st := &g.st[i]
 			d := a.cfg.Aggs[i]
-			base := 1 + 3*i
+			base := 1 + 4*i
 			st.count = val[base].Int()
 			s := val[base+1]
 			switch sumType(d).ID {
@@ -889,17 +1004,18 @@ func (a *HashAgg) Restore(r storage.Reader) error {
 				st.vsum = s.Interval()
 			default:
 				st.isum = s.Int()
+				st.hsum = st.isum >> 63
 			}
 			if d.Kind == AggMin || d.Kind == AggMax {
 				st.ext = val[base+2]
 			}
+			st.scales = decodeScales(val[base+3])
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	ng := len(a.cfg.GroupBy)
 	for i, t := range a.cfg.Multisets {
 		if t == nil {
 			continue
@@ -907,7 +1023,7 @@ func (a *HashAgg) Restore(r storage.Reader) error {
 		err := t.Load(r, func(key, val types.Row) error {
 			g := a.lookup(key[:ng], true)
 			st := &g.st[i]
-			v := key[ng]
+			v := val[1] // as written
 			a.kb = types.AppendKey(a.kb[:0], v, a.cfg.Aggs[i].ArgType, false)
 			st.ms[string(a.kb)] = &msEntry{val: v, count: val[0].Int()}
 			return nil

@@ -157,12 +157,19 @@ func (t *TopN) Next(ctx context.Context) (Message, error) {
 				}
 			}
 		case m.Barrier != nil:
-			out := chunk.New(t.cfg.Info.Types, 16)
+			// Removals first: a row that moved to another group leaves
+			// its old place before it appears in the new one.
+			dels := chunk.New(t.cfg.Info.Types, 16)
+			ins := chunk.New(t.cfg.Info.Types, 16)
 			for _, g := range t.dirty {
 				g.dirty = false
-				t.diff(g, out)
+				t.diff(g, dels, ins)
 			}
 			t.dirty = t.dirty[:0]
+			out := dels
+			for i := 0; i < ins.Len(); i++ {
+				out.AppendRow(ins.Ops[i], ins.Row(i, nil))
+			}
 			if out.Len() > 0 {
 				t.queue = append(t.queue, Message{Chunk: out})
 			}
@@ -211,8 +218,9 @@ func (t *TopN) top(g *topGroup) []types.Row {
 	return out
 }
 
-// diff emits what changed in a group's output since the last barrier.
-func (t *TopN) diff(g *topGroup, out *chunk.Chunk) {
+// diff emits what changed in a group's output since the last barrier:
+// removals into dels, additions and updates into ins.
+func (t *TopN) diff(g *topGroup, dels, ins *chunk.Chunk) {
 	now := t.top(g)
 	next := make(map[string]types.Row, len(now))
 	for _, r := range now {
@@ -222,15 +230,15 @@ func (t *TopN) diff(g *topGroup, out *chunk.Chunk) {
 		nr, ok := next[k]
 		switch {
 		case !ok:
-			out.AppendRow(chunk.Delete, old)
+			dels.AppendRow(chunk.Delete, old)
 		case !rowsEqual(old, nr):
-			out.AppendRow(chunk.UpdateDelete, old)
-			out.AppendRow(chunk.UpdateInsert, nr)
+			ins.AppendRow(chunk.UpdateDelete, old)
+			ins.AppendRow(chunk.UpdateInsert, nr)
 		}
 	}
 	for k, nr := range next {
 		if _, ok := g.emitted[k]; !ok {
-			out.AppendRow(chunk.Insert, nr)
+			ins.AppendRow(chunk.Insert, nr)
 		}
 	}
 	g.emitted = next

@@ -148,7 +148,7 @@ func runDataflow(n int64, keys int64) (time.Duration, int, error) {
 	}
 	gtypes := []types.Type{types.TTimestamptz, types.TInt8}
 	outTypes := []types.Type{types.TTimestamptz, types.TInt8, types.TInt8, types.TNumeric, types.TInt8}
-	groups := state.New(st, 20001, gtypes, stream.StateTypes(aggs))
+	groups := state.New(st, 20001, gtypes, stream.StateTypes(gtypes, aggs))
 	agg, err := stream.NewHashAgg(stream.HashAggConfig{Input: hopOp, GroupBy: []int{4, 0}, Aggs: aggs,
 		Info: stream.Info{Types: outTypes, Key: []int{0, 1}, Kind: stream.Retract}, Fragment: frag,
 		Fn: &functions.Context{Env: types.DefaultEnv}, Groups: groups, Multisets: make([]*state.Table, len(aggs)), WindowCol: -1})
@@ -258,7 +258,7 @@ func benchStateMemory() error {
 	frag := stream.NewFragment(st)
 	agg, err := stream.NewHashAgg(stream.HashAggConfig{Input: stream.NewChan(src, stream.Info{Types: evTypes, Key: []int{0}, Kind: stream.AppendOnly}),
 		GroupBy: []int{0}, Aggs: aggs, Info: stream.Info{Types: []types.Type{types.TInt8, types.TInt8, types.TNumeric, types.TInt8}, Key: []int{0}},
-		Fragment: frag, Fn: &functions.Context{Env: types.DefaultEnv}, Groups: state.New(st, 30000, []types.Type{types.TInt8}, stream.StateTypes(aggs)),
+		Fragment: frag, Fn: &functions.Context{Env: types.DefaultEnv}, Groups: state.New(st, 30000, []types.Type{types.TInt8}, stream.StateTypes([]types.Type{types.TInt8}, aggs)),
 		Multisets: make([]*state.Table, 3), WindowCol: -1})
 	if err != nil {
 		return err
