@@ -444,7 +444,7 @@ func (b *streamBuilder) agg(x *Agg) (*StreamNode, error) {
 	n.WindowCol = -1
 	for gi, c := range n.GroupBy {
 		for _, w := range in.WatermarkCols {
-			if w == c {
+			if w == c && n.WindowCol < 0 {
 				n.WindowCol = gi
 				n.WatermarkCols = append(n.WatermarkCols, gi)
 			}

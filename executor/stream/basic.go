@@ -187,11 +187,12 @@ func (w *WatermarkMap) Close() error { return w.input.Close() }
 // Hop assigns each row to its time windows, appending window_start and
 // window_end.
 type Hop struct {
-	input   Operator
-	h       *planner.Hop
-	info    Info
-	row     types.Row
-	windows []int64
+	input     Operator
+	pendingWM *Watermark
+	h         *planner.Hop
+	info      Info
+	row       types.Row
+	windows   []int64
 }
 
 var _ Operator = (*Hop)(nil)
@@ -204,6 +205,10 @@ func NewHop(input Operator, h *planner.Hop, info Info) *Hop {
 func (o *Hop) Info() Info { return o.info }
 
 func (o *Hop) Next(ctx context.Context) (Message, error) {
+	if w := o.pendingWM; w != nil {
+		o.pendingWM = nil
+		return Message{Watermark: w}, nil
+	}
 	for {
 		m, err := o.input.Next(ctx)
 		if err != nil {
@@ -218,7 +223,11 @@ func (o *Hop) Next(ctx context.Context) (Message, error) {
 				if !o.h.Tumble {
 					ws = timeLike(m.Watermark.Val, o.h.Windows(m.Watermark.Val.Micros(), o.windows[:0])[0])
 				}
+				// window_start's watermark now; window_end's (one window
+				// later) with the next call.
 				n := len(o.info.Types) - 2
+				we := timeLike(ws, ws.Micros()+o.h.Size)
+				o.pendingWM = &Watermark{Col: n + 1, Val: we}
 				return Message{Watermark: &Watermark{Col: n, Val: ws}}, nil
 			}
 			return m, nil
