@@ -280,6 +280,8 @@ func (ec *Context) compileNode(e planner.Expr) (evalFn, error) {
 		if err != nil {
 			return nil, err
 		}
+		from, to := x.L.Type(), x.Type()
+		cast := !from.SameFamily(to)
 		return func(row types.Row) (types.Datum, error) {
 			a, err := l(row)
 			if err != nil || a.IsNull() {
@@ -291,6 +293,9 @@ func (ec *Context) compileNode(e planner.Expr) (evalFn, error) {
 			}
 			if !b.IsNull() && types.Compare(a, b) == 0 {
 				return types.Null, nil
+			}
+			if cast {
+				return types.Cast(a, from, to, ec.Fn.Env)
 			}
 			return a, nil
 		}, nil

@@ -4,6 +4,9 @@ import (
 	"github.com/eddy-db/eddy/sql/types"
 )
 
+// empty is the non-nil zero-length value ('' and empty bytea).
+var empty = []byte{}
+
 // encoder formats values for DataRow messages into one reused buffer.
 // The slices it returns stay valid until reset.
 type encoder struct {
@@ -27,6 +30,10 @@ func (e *encoder) encode(d types.Datum, t types.Type, format int16, env *types.E
 	}
 	// A later append may move the buffer to a new array; the slice
 	// returned here keeps pointing at the old one, whose bytes do not
-	// change, so it stays valid until the message is encoded.
+	// change, so it stays valid until the message is encoded. An empty
+	// value must not be a nil slice: pgproto3 sends nil as NULL.
+	if len(e.buf) == start {
+		return empty, nil
+	}
 	return e.buf[start:len(e.buf):len(e.buf)], nil
 }

@@ -152,8 +152,14 @@ type Coalesce struct {
 	Typ  types.Type
 }
 
-// NullIf is NULLIF(L, R).
-type NullIf struct{ L, R Expr }
+// NullIf is NULLIF(L, R): L and R are the compared operands (of one
+// type); the result is L's value in type Typ (the left argument's type
+// as PostgreSQL's operator resolution leaves it), or NULL when they are
+// equal.
+type NullIf struct {
+	L, R Expr
+	Typ  types.Type
+}
 
 // InList is Arg [NOT] IN (List...).
 type InList struct {
@@ -213,7 +219,12 @@ func (e *IsNull) Type() types.Type     { return types.TBool }
 func (e *IsBool) Type() types.Type     { return types.TBool }
 func (e *Case) Type() types.Type       { return e.Typ }
 func (e *Coalesce) Type() types.Type   { return e.Typ }
-func (e *NullIf) Type() types.Type     { return e.L.Type() }
+func (e *NullIf) Type() types.Type {
+	if e.Typ.ID == types.Unknown {
+		return e.L.Type()
+	}
+	return e.Typ
+}
 func (e *InList) Type() types.Type     { return types.TBool }
 func (e *Subquery) Type() types.Type   { return e.Typ }
 func (e *ArrayExpr) Type() types.Type  { return e.Typ }
@@ -439,7 +450,7 @@ func Map(e Expr, fn func(Expr) Expr) Expr {
 		c.Args = mapAll(x.Args)
 		return fn(&c)
 	case *NullIf:
-		return fn(&NullIf{L: Map(x.L, fn), R: Map(x.R, fn)})
+		return fn(&NullIf{L: Map(x.L, fn), R: Map(x.R, fn), Typ: x.Typ})
 	case *InList:
 		c := *x
 		c.Arg = Map(x.Arg, fn)
@@ -580,7 +591,7 @@ func WithChildren(e Expr, kids []Expr) Expr {
 		c.Args = kids
 		return &c
 	case *NullIf:
-		return &NullIf{L: kids[0], R: kids[1]}
+		return &NullIf{L: kids[0], R: kids[1], Typ: x.Typ}
 	case *InList:
 		c := *x
 		c.Arg, c.List = kids[0], kids[1:]
@@ -618,4 +629,115 @@ func Fingerprint(e Expr) string {
 		}
 		return x
 	}).String()
+}
+
+// RewriteOuter rewrites the outer references of a subquery plan that
+// reach depth levels up (1 = the query directly around the subquery),
+// through nested subqueries, with fn.
+func RewriteOuter(p Plan, depth int, fn func(*OuterRef) (Expr, error)) (Plan, error) {
+	var err error
+	expr := func(e Expr, d int) Expr {
+		if e == nil || err != nil {
+			return e
+		}
+		return Map(e, func(x Expr) Expr {
+			if err != nil {
+				return x
+			}
+			switch o := x.(type) {
+			case *OuterRef:
+				if o.Depth == d {
+					var r Expr
+					r, err = fn(o)
+					if err == nil {
+						return r
+					}
+				}
+			case *Subquery:
+				c := *o
+				c.Plan, err = RewriteOuter(o.Plan, d+1, fn)
+				return &c
+			}
+			return x
+		})
+	}
+	out := rewriteOuterNode(p, depth, expr)
+	return out, err
+}
+
+// rewriteOuterNode rebuilds a plan with every expression passed through
+// expr (with the plan's depth).
+func rewriteOuterNode(p Plan, d int, expr func(Expr, int) Expr) Plan {
+	exprs := func(es []Expr) []Expr {
+		out := make([]Expr, len(es))
+		for i, e := range es {
+			out[i] = expr(e, d)
+		}
+		return out
+	}
+	child := func(c Plan) Plan { return rewriteOuterNode(c, d, expr) }
+	switch x := p.(type) {
+	case *Scan:
+		c := *x
+		c.Eq = exprs(x.Eq)
+		if x.Lo != nil {
+			c.Lo = &Bound{Val: expr(x.Lo.Val, d), Inclusive: x.Lo.Inclusive}
+		}
+		if x.Hi != nil {
+			c.Hi = &Bound{Val: expr(x.Hi.Val, d), Inclusive: x.Hi.Inclusive}
+		}
+		return &c
+	case *Values:
+		c := *x
+		c.Rows = make([][]Expr, len(x.Rows))
+		for i, r := range x.Rows {
+			c.Rows[i] = exprs(r)
+		}
+		return &c
+	case *Filter:
+		return &Filter{Input: child(x.Input), Cond: expr(x.Cond, d)}
+	case *Project:
+		c := *x
+		c.Input, c.Exprs = child(x.Input), exprs(x.Exprs)
+		return &c
+	case *Agg:
+		c := *x
+		c.Input, c.GroupBy = child(x.Input), exprs(x.GroupBy)
+		c.Aggs = make([]AggCall, len(x.Aggs))
+		for i, a := range x.Aggs {
+			a.Args, a.Filter, a.OrderExprs = exprs(a.Args), expr(a.Filter, d), exprs(a.OrderExprs)
+			c.Aggs[i] = a
+		}
+		return &c
+	case *Join:
+		c := *x
+		c.Left, c.Right = child(x.Left), child(x.Right)
+		c.LeftKeys, c.RightKeys, c.Cond = exprs(x.LeftKeys), exprs(x.RightKeys), expr(x.Cond, d)
+		return &c
+	case *Sort:
+		c := *x
+		c.Input = child(x.Input)
+		return &c
+	case *Limit:
+		c := *x
+		c.Input, c.Limit, c.Offset = child(x.Input), expr(x.Limit, d), expr(x.Offset, d)
+		return &c
+	case *Distinct:
+		c := *x
+		c.Input = child(x.Input)
+		return &c
+	case *SetOp:
+		c := *x
+		c.Left, c.Right = child(x.Left), child(x.Right)
+		return &c
+	case *Hop:
+		c := *x
+		c.Input = child(x.Input)
+		return &c
+	case *Window:
+		c := *x
+		c.Input, c.PartitionBy, c.OrderExprs = child(x.Input), exprs(x.PartitionBy), exprs(x.OrderExprs)
+		return &c
+	}
+	return p
 }

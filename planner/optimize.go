@@ -1,5 +1,7 @@
 package planner
 
+import "github.com/eddy-db/eddy/sql/types"
+
 // Optimize rewrites a bound plan into the plan that runs:
 //
 //   - filters are pushed down through projections and into join inputs;
@@ -331,13 +333,33 @@ func keyCompare(c Expr, idx int) (CmpOp, Expr, bool) {
 	if !ok || cmp.Op == NE {
 		return 0, nil, false
 	}
-	if ref, ok := cmp.L.(*ColRef); ok && ref.Idx == idx && rowIndependent(cmp.R) {
+	if ref, ok := keyColumn(cmp.L); ok && ref.Idx == idx && rowIndependent(cmp.R) {
 		return cmp.Op, cmp.R, true
 	}
-	if ref, ok := cmp.R.(*ColRef); ok && ref.Idx == idx && rowIndependent(cmp.L) {
+	if ref, ok := keyColumn(cmp.R); ok && ref.Idx == idx && rowIndependent(cmp.L) {
 		return cmp.Op.Flip(), cmp.L, true
 	}
 	return 0, nil, false
+}
+
+// keyColumn sees through casts that do not change a value's key
+// encoding (varchar to text).
+func keyColumn(e Expr) (*ColRef, bool) {
+	if c, ok := e.(*Cast); ok && sameKeyEncoding(c.Arg.Type(), c.Typ) && c.Typ.Mod == 0 {
+		e = c.Arg
+	}
+	ref, ok := e.(*ColRef)
+	return ref, ok
+}
+
+// sameKeyEncoding reports whether values of the two types have the same
+// memcomparable encoding and order.
+func sameKeyEncoding(a, b types.Type) bool {
+	if a.SameFamily(b) {
+		return true
+	}
+	str := func(t types.Type) bool { return t.ID == types.Text || t.ID == types.Varchar }
+	return str(a) && str(b)
 }
 
 // scanWithKey turns conditions on a primary-key prefix into the scan's
@@ -355,7 +377,7 @@ func scanWithKey(s *Scan, conds []Expr) Plan {
 				continue
 			}
 			op, v, ok := keyCompare(c, col)
-			if !ok || op != EQ || !v.Type().SameFamily(colType) {
+			if !ok || op != EQ || !sameKeyEncoding(v.Type(), colType) {
 				continue
 			}
 			out.Eq = append(out.Eq, v)
@@ -371,7 +393,7 @@ func scanWithKey(s *Scan, conds []Expr) Plan {
 				continue
 			}
 			op, v, ok := keyCompare(c, col)
-			if !ok || !v.Type().SameFamily(colType) {
+			if !ok || !sameKeyEncoding(v.Type(), colType) {
 				continue
 			}
 			switch op {

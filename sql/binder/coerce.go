@@ -170,10 +170,10 @@ func (b *Binder) commonType(es []planner.Expr, what string, loc int32) (types.Ty
 			pt, found = t, true
 			continue
 		}
+		if t.ID != pt.ID || t.Mod != pt.Mod {
+			sameMod = false
+		}
 		if t.SameFamily(pt) {
-			if t.Mod != pt.Mod {
-				pt.Mod = 0
-			}
 			continue
 		}
 		if t.Category() != pt.Category() {
@@ -226,6 +226,14 @@ func (b *Binder) comparable(l, r planner.Expr, op string, loc int32) (planner.Ex
 		return l, c, err
 	case lt.SameFamily(rt):
 		return l, r, nil
+	case lt.IsString() && rt.IsString():
+		// varchar = text and the like resolve to text's operators.
+		var err error
+		if l, err = b.coerce(l, types.TText, types.CastImplicit, loc); err != nil {
+			return nil, nil, err
+		}
+		r, err = b.coerce(r, types.TText, types.CastImplicit, loc)
+		return l, r, err
 	}
 	// Narrow an integer constant to the other side's integer type when it
 	// fits, so that `int4col = 5::int8` still compares on int4 (and can

@@ -507,11 +507,7 @@ func (b *Binder) funcCall(fc *pg.FuncCall, s *scope) (planner.Expr, error) {
 		return &planner.Coalesce{Args: args, Typ: t}, nil
 	case "nullif":
 		if len(args) == 2 {
-			l, r, err := b.comparable(args[0], args[1], "=", fc.Location)
-			if err != nil {
-				return nil, err
-			}
-			return &planner.NullIf{L: l, R: r}, nil
+			return b.nullIf(args[0], args[1], fc.Location)
 		}
 	case "pg_typeof":
 		if len(args) == 1 {
@@ -650,6 +646,11 @@ func (b *Binder) aggregate(fc *pg.FuncCall, name string, s *scope) (planner.Expr
 	argTypes := make([]types.Type, len(args))
 	for i, a := range args {
 		argTypes[i] = a.Type()
+		// PostgreSQL has min/max for text, not varchar or name: their
+		// values aggregate as text.
+		if (name == "min" || name == "max") && (argTypes[i].ID == types.Varchar || argTypes[i].ID == types.Name) {
+			argTypes[i] = types.TText
+		}
 	}
 	agg, casts, err := functions.ResolveAggregate(name, argTypes)
 	if err != nil {
@@ -744,11 +745,15 @@ func (b *Binder) aExpr(a *pg.A_Expr, s *scope) (planner.Expr, error) {
 		}
 		return &planner.IsDistinct{L: l, R: r, Not: a.Kind == pg.A_Expr_Kind_AEXPR_NOT_DISTINCT}, nil
 	case pg.A_Expr_Kind_AEXPR_NULLIF:
-		l, r, err := b.bindPair(a, s, "=")
+		l, err := b.expr(a.Lexpr, s)
 		if err != nil {
 			return nil, err
 		}
-		return &planner.NullIf{L: l, R: r}, nil
+		r, err := b.expr(a.Rexpr, s)
+		if err != nil {
+			return nil, err
+		}
+		return b.nullIf(l, r, a.Location)
 	case pg.A_Expr_Kind_AEXPR_IN:
 		return b.inList(a, op, s)
 	case pg.A_Expr_Kind_AEXPR_LIKE, pg.A_Expr_Kind_AEXPR_ILIKE:
@@ -770,6 +775,26 @@ func (b *Binder) aExpr(a *pg.A_Expr, s *scope) (planner.Expr, error) {
 		return nil, b.errAt(a.Location, sqlerr.FeatureNotSupported, "feature not supported: SIMILAR TO")
 	}
 	return nil, b.errAt(a.Location, sqlerr.FeatureNotSupported, "feature not supported: operator kind %s", a.Kind)
+}
+
+// nullIf binds NULLIF(l, r). Its type is the left argument's after
+// PostgreSQL's resolution of "=": integers and floats compare across
+// widths and keep their own type; other pairs meet in one type.
+func (b *Binder) nullIf(l, r planner.Expr, loc int32) (planner.Expr, error) {
+	lt, rt := l.Type(), r.Type()
+	lc, rc, err := b.comparable(l, r, "=", loc)
+	if err != nil {
+		return nil, err
+	}
+	t := lc.Type()
+	switch {
+	case lt.IsInteger() && rt.IsInteger(),
+		(lt.ID == types.Float4 || lt.ID == types.Float8) && (rt.ID == types.Float4 || rt.ID == types.Float8):
+		t = lt
+	case t.ID == types.Varchar || t.ID == types.Name:
+		t = types.TText // compared with text's "="
+	}
+	return &planner.NullIf{L: lc, R: rc, Typ: t}, nil
 }
 
 func negateConst(c *planner.Const) (planner.Expr, bool) {
@@ -1144,9 +1169,6 @@ func (b *Binder) subLink(sl *pg.SubLink, s *scope) (planner.Expr, error) {
 	}
 	cols := res.Plan.Columns()
 	sub := &planner.Subquery{Plan: res.Plan, Correlated: child.correlated}
-	if child.correlated && s.agg != nil && len(s.agg.calls) > 0 {
-		return nil, b.errAt(sl.Location, sqlerr.FeatureNotSupported, "feature not supported: correlated subqueries in aggregating queries")
-	}
 	switch sl.SubLinkType {
 	case pg.SubLinkType_EXISTS_SUBLINK:
 		sub.Kind, sub.Typ = planner.SubExists, types.TBool

@@ -284,15 +284,27 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (*Result, error)
 			return nil, err
 		}
 		if len(on) > 0 && len(keys) > 0 {
-			// The leading ORDER BY items must be DISTINCT ON expressions.
+			// ORDER BY must start with the DISTINCT ON items (by select-list
+			// entry, as PostgreSQL checks it): once an item outside them
+			// was passed, none of them may follow, nor be left over.
 			inOn := map[int]bool{}
 			for _, c := range on {
 				inOn[c] = true
 			}
-			for i := 0; i < len(keys) && i < len(on); i++ {
-				if !inOn[keys[i].Idx] {
+			seen := map[int]bool{}
+			skipped := false
+			for _, k := range keys {
+				if !inOn[k.Idx] {
+					skipped = true
+					continue
+				}
+				if skipped {
 					return nil, b.errAt(location(sel.DistinctClause[0]), sqlerr.InvalidColumnReference, "SELECT DISTINCT ON expressions must match initial ORDER BY expressions")
 				}
+				seen[k.Idx] = true
+			}
+			if skipped && len(seen) < len(inOn) {
+				return nil, b.errAt(location(sel.DistinctClause[0]), sqlerr.InvalidColumnReference, "SELECT DISTINCT ON expressions must match initial ORDER BY expressions")
 			}
 			// DISTINCT ON keeps the first row of each group in ORDER BY
 			// order: sort first.
@@ -599,6 +611,7 @@ func (b *Binder) distinctOn(list []*pg.Node, targets []target, s *scope) ([]int,
 			for i, t := range targets {
 				if planner.Fingerprint(t.expr) == fp {
 					idx = i
+					break
 				}
 			}
 		}
@@ -656,6 +669,30 @@ func (b *Binder) rewriteAgg(e planner.Expr, gkeys []string, ngroups int) (planne
 				return &planner.ColRef{Idx: i, Typ: e.Type(), Name: e.String()}, nil
 			}
 		}
+	}
+	if sq, ok := e.(*planner.Subquery); ok && sq.Correlated {
+		// The subquery runs per output row of the aggregation: its
+		// references to this query's columns must be group keys.
+		plan, err := planner.RewriteOuter(sq.Plan, 1, func(o *planner.OuterRef) (planner.Expr, error) {
+			fp := planner.Fingerprint(&planner.ColRef{Idx: o.Idx, Typ: o.Typ})
+			for i, k := range gkeys {
+				if k == fp {
+					return &planner.OuterRef{Depth: o.Depth, Idx: i, Typ: o.Typ, Name: o.Name}, nil
+				}
+			}
+			return nil, sqlerr.New(sqlerr.GroupingError, "subquery uses ungrouped column \"%s\" from outer query", o.Name)
+		})
+		if err != nil {
+			return nil, err
+		}
+		c := *sq
+		c.Plan = plan
+		if sq.Arg != nil {
+			if c.Arg, err = b.rewriteAgg(sq.Arg, gkeys, ngroups); err != nil {
+				return nil, err
+			}
+		}
+		return &c, nil
 	}
 	if c, ok := e.(*planner.ColRef); ok {
 		name := c.Name

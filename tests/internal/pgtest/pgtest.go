@@ -258,7 +258,7 @@ func startServer(durable bool) (*server, error) {
 		}
 	}
 	if out, err := s.run("initdb", "-D", s.data, "-U", "postgres", "-A", "trust",
-		"-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"); err != nil {
+		"-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions"); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("pgtest: initdb: %v\n%s", err, out)
 	}

@@ -46,7 +46,7 @@ func TestStart(t *testing.T) {
 	settings := []struct{ sql, want string }{
 		{"SHOW server_version_num", "15"}, // prefix
 		{"SHOW TimeZone", "UTC"},
-		{"SHOW lc_collate", "C"},
+		{"SHOW lc_collate", "C.UTF-8"},
 		{"SHOW fsync", "off"},
 		{"SHOW listen_addresses", "127.0.0.1"},
 		{"SELECT current_user", "postgres"},
