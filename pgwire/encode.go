@@ -4,7 +4,7 @@ import (
 	"github.com/eddy-db/eddy/sql/types"
 )
 
-// empty is the non-nil zero-length value ('' and empty bytea).
+// empty is the non-nil zero-length value (” and empty bytea).
 var empty = []byte{}
 
 // encoder formats values for DataRow messages into one reused buffer.

@@ -225,10 +225,10 @@ func (e *NullIf) Type() types.Type {
 	}
 	return e.Typ
 }
-func (e *InList) Type() types.Type     { return types.TBool }
-func (e *Subquery) Type() types.Type   { return e.Typ }
-func (e *ArrayExpr) Type() types.Type  { return e.Typ }
-func (e *Subscript) Type() types.Type  { return e.Typ }
+func (e *InList) Type() types.Type    { return types.TBool }
+func (e *Subquery) Type() types.Type  { return e.Typ }
+func (e *ArrayExpr) Type() types.Type { return e.Typ }
+func (e *Subscript) Type() types.Type { return e.Typ }
 
 func (e *ColRef) String() string {
 	if e.Name != "" {

@@ -133,16 +133,16 @@ type group struct {
 type aggState struct {
 	count int64
 	// Integer sums are 128-bit: hsum:isum (isum holds the low 64 bits).
-	isum  int64
-	hsum  int64
-	dsum  *apd.Decimal // sum of numeric
+	isum int64
+	hsum int64
+	dsum *apd.Decimal // sum of numeric
 	// scales counts the numerics summed per display scale: a sum shows
 	// the largest scale of the values it currently holds, as PostgreSQL's.
 	scales map[int32]int64
-	fsum  float64
-	vsum  types.IntervalValue
-	ext   types.Datum // append-only min/max
-	ms    map[string]*msEntry
+	fsum   float64
+	vsum   types.IntervalValue
+	ext    types.Datum // append-only min/max
+	ms     map[string]*msEntry
 	// msDirty are multiset keys changed since the last flush.
 	msDirty map[string]struct{}
 }
