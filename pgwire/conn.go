@@ -23,6 +23,7 @@ type conn struct {
 	// per-connection parent keeps cancellation bookkeeping local).
 	ctx  context.Context
 	nc   net.Conn
+	cr   *connReader
 	be   *pgproto3.Backend
 	sess *sql.Session
 
@@ -48,7 +49,8 @@ func (c *conn) fatal(code, format string, args ...any) {
 func (s *Server) serveConn(nc net.Conn) {
 	ctx, cancel := context.WithCancel(s.ctx)
 	defer cancel()
-	c := &conn{srv: s, ctx: ctx, nc: nc, be: pgproto3.NewBackend(nc, nc), formats: map[string][]int16{}}
+	c := &conn{srv: s, ctx: ctx, nc: nc, cr: &connReader{nc: nc}, formats: map[string][]int16{}}
+	c.be = pgproto3.NewBackend(c.cr, nc)
 	c.be.SetMaxBodyLen(s.cfg.MaxMessageSize)
 	defer func() {
 		if r := recover(); r != nil {
@@ -87,7 +89,8 @@ func (c *conn) startup() bool {
 					return false
 				}
 				c.nc = tc
-				c.be = pgproto3.NewBackend(tc, tc)
+				c.cr = &connReader{nc: tc}
+				c.be = pgproto3.NewBackend(c.cr, tc)
 				c.be.SetMaxBodyLen(c.srv.cfg.MaxMessageSize)
 				continue
 			}

@@ -1,6 +1,8 @@
 package pgwire
 
 import (
+	"context"
+
 	"github.com/jackc/pgx/v5/pgproto3"
 
 	"github.com/eddy-db/eddy/sql"
@@ -130,7 +132,8 @@ func (c *conn) runSimple(query string, st parser.Statement) bool {
 		}
 		w = &rowSender{c: c, cols: p.Columns}
 	}
-	tag, _, err := s.Execute(c.ctx, pt, 0, w)
+	var tag string
+	c.cr.watch(c.ctx, func(ctx context.Context) { tag, _, err = s.Execute(ctx, pt, 0, w) })
 	if err != nil {
 		c.sendError(err)
 		return false
@@ -340,7 +343,11 @@ func (c *conn) execute(m *pgproto3.Execute) {
 		return
 	}
 	w := &rowSender{c: c, cols: p.Columns, formats: c.formats[m.Portal]}
-	tag, suspended, err := s.Execute(c.ctx, pt, int(m.MaxRows), w)
+	var (
+		tag       string
+		suspended bool
+	)
+	c.cr.watch(c.ctx, func(ctx context.Context) { tag, suspended, err = s.Execute(ctx, pt, int(m.MaxRows), w) })
 	if err != nil {
 		c.fail(err)
 		return
