@@ -15,8 +15,10 @@ import (
 // buffers the writes (readable through Context.Reader) and commits or
 // discards them.
 type Writer interface {
-	// Put writes a row of t: key and val are its storage encoding.
-	Put(t *catalog.Object, key, val []byte, row types.Row) error
+	// Put writes a row of t: key and val are its storage encoding. It
+	// reports false when the row was not written: a row behind the
+	// watermark of a table with WATERMARK FOR is dropped (and counted).
+	Put(t *catalog.Object, key, val []byte, row types.Row) (bool, error)
 	// Delete removes the row of t with the given key.
 	Delete(t *catalog.Object, key []byte) error
 	// NextRowID returns a fresh value for a table's hidden row id.

@@ -165,8 +165,12 @@ func InsertRows(ec *Context, t *catalog.Object, rows []types.Row, doNothing bool
 			}
 		}
 		val = codec.Value(val[:0], row)
-		if err := ec.Writer.Put(t, key, val, row); err != nil {
+		ok, err := ec.Writer.Put(t, key, val, row)
+		if err != nil {
 			return count, err
+		}
+		if !ok {
+			continue // late for the table's watermark
 		}
 		count++
 		if written != nil {
@@ -288,7 +292,7 @@ func (n *updateNode) run() error {
 	var val []byte
 	for _, c := range changes {
 		val = codec.Value(val[:0], c.row)
-		if err := ec.Writer.Put(t, c.newKey, val, c.row); err != nil {
+		if _, err := ec.Writer.Put(t, c.newKey, val, c.row); err != nil {
 			return err
 		}
 		if err := n.ret.add(c.row); err != nil {

@@ -47,9 +47,9 @@ type writer struct {
 
 var _ executor.Writer = (*writer)(nil)
 
-func (w *writer) Put(t *catalog.Object, key, val []byte, _ types.Row) error {
+func (w *writer) Put(t *catalog.Object, key, val []byte, _ types.Row) (bool, error) {
 	w.note(t)
-	return w.batch.Set(key, val)
+	return true, w.batch.Set(key, val)
 }
 
 func (w *writer) Delete(t *catalog.Object, key []byte) error {

@@ -46,7 +46,8 @@ type Engine struct {
 	// rows written after its data was removed.
 	commitMu sync.RWMutex
 
-	rowIDs   sync.Map // table id -> *rowIDAllocator
+	rowIDs     sync.Map // table id -> *rowIDAllocator
+	watermarks sync.Map // table id -> *tableWatermark
 	nextPID  atomic.Int32
 	sessions sync.Map // pid -> *Session
 }

@@ -60,6 +60,8 @@ type txn struct {
 	// at the first write (0: not logged); pending the logged changes.
 	gens    map[uint32]uint64
 	pending map[uint32]*mview.Pending
+	// wm: per table with a watermark, what the transaction adds to it.
+	wm map[uint32]*txnWatermark
 	start   time.Time
 }
 
@@ -253,8 +255,11 @@ func (s *Session) EndImplicit(ok bool) error {
 func (s *Session) commit() error {
 	t := s.txn
 	s.txn = nil
-	if t == nil || t.batch == nil {
+	if t == nil || (t.batch == nil && len(t.wm) == 0) {
 		return nil
+	}
+	if t.batch == nil {
+		t.batch = s.eng.Store.NewIndexedBatch()
 	}
 	defer t.batch.Close()
 	if t.failed {
@@ -279,10 +284,18 @@ func (s *Session) commit() error {
 			return sqlerr.Wrap(err, sqlerr.InternalError, "commit: "+err.Error())
 		}
 	}
+	wms := lockWatermarks(t.wm)
+	if err := writeWatermarks(t.batch, wms, t.wm); err != nil {
+		unlockWatermarks(wms, nil)
+		guard.Abort()
+		return err
+	}
 	if err := s.eng.Store.Apply(t.batch); err != nil {
+		unlockWatermarks(wms, nil)
 		guard.Abort()
 		return sqlerr.Wrap(err, sqlerr.InternalError, "commit: "+err.Error())
 	}
+	unlockWatermarks(wms, t.wm)
 	guard.Publish()
 	if len(t.pending) > 0 {
 		if err := s.implicitFlush(context.Background()); err != nil {
@@ -346,12 +359,47 @@ func (w txnWriter) record(o *catalog.Object, key []byte, row types.Row) {
 	p.Rows[string(key)] = row
 }
 
-func (w txnWriter) Put(o *catalog.Object, key, val []byte, row types.Row) error {
+func (w txnWriter) Put(o *catalog.Object, key, val []byte, row types.Row) (bool, error) {
+	if len(o.Watermarks) > 0 {
+		ok, err := w.watermark(o, row)
+		if err != nil || !ok {
+			return false, err
+		}
+	}
 	if err := w.Batch().Set(key, val); err != nil {
-		return err
+		return false, err
 	}
 	w.record(o, key, row)
-	return nil
+	return true, nil
+}
+
+// watermark checks a row of a table with a WATERMARK: a row whose time
+// is behind the table's watermark is late — dropped and counted —, any
+// other row may move the watermark when the transaction commits.
+func (w txnWriter) watermark(o *catalog.Object, row types.Row) (bool, error) {
+	tw, err := w.s.eng.tableWatermark(o)
+	if err != nil {
+		return false, err
+	}
+	t := w.s.txn
+	if t.wm == nil {
+		t.wm = map[uint32]*txnWatermark{}
+	}
+	x := t.wm[o.ID]
+	if x == nil {
+		x = &txnWatermark{tw: tw}
+		t.wm[o.ID] = x
+	}
+	ts := row[tw.col]
+	if cur := tw.current(); ts.IsNull() || (!cur.IsNull() && types.Compare(ts, cur) < 0) {
+		x.late++
+		return false, nil
+	}
+	v, err := tw.expr(row)
+	if err == nil && !v.IsNull() && (x.max.IsNull() || types.Compare(v, x.max) > 0) {
+		x.max = v
+	}
+	return true, nil
 }
 
 func (w txnWriter) Delete(o *catalog.Object, key []byte) error {

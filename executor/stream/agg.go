@@ -2,6 +2,7 @@ package stream
 
 import (
 	"context"
+	"math"
 	"math/big"
 	"math/bits"
 	"sort"
@@ -139,7 +140,13 @@ type aggState struct {
 	// scales counts the numerics summed per display scale: a sum shows
 	// the largest scale of the values it currently holds, as PostgreSQL's.
 	scales map[int32]int64
+	// Float sums: finite values in a double-double (fsum + fcomp, so that
+	// retraction does not drift), infinities and NaNs counted apart.
 	fsum   float64
+	fcomp  float64
+	pinf   int64
+	ninf   int64
+	nan    int64
 	vsum   types.IntervalValue
 	ext    types.Datum // append-only min/max
 	ms     map[string]*msEntry
@@ -433,7 +440,7 @@ func (a *HashAgg) applyAt(g *group, c *chunk.Chunk, i int, sign int64) error {
 			st.addInt(vec.I64[i], sign)
 		case (d.Kind == AggSum || d.Kind == AggAvg) && vec.Kind == types.KFloat:
 			st.count += sign
-			st.fsum += float64(sign) * vec.F64[i]
+			st.addFloat(vec.F64[i], sign)
 		case (d.Kind == AggMin || d.Kind == AggMax) && chunk.LayoutOf(vec.Kind) == chunk.LayoutI64:
 			x := vec.I64[i]
 			if st.ext.IsNull() || (d.Kind == AggMin && x < st.ext.Int()) || (d.Kind == AggMax && x > st.ext.Int()) {
@@ -532,7 +539,7 @@ func (a *HashAgg) applyValue(d *AggDef, st *aggState, v types.Datum, sign int64)
 				return err
 			}
 		case types.Float4, types.Float8:
-			st.fsum += float64(sign) * v.Float()
+			st.addFloat(v.Float(), sign)
 		case types.Interval:
 			iv := v.Interval()
 			st.vsum.Months += int32(sign) * iv.Months
@@ -553,6 +560,47 @@ func (a *HashAgg) applyValue(d *AggDef, st *aggState, v types.Datum, sign int64)
 		}
 	}
 	return nil
+}
+
+// addFloat adds sign*x to the float sum: exactly enough that adding and
+// then removing a value leaves the sum as it was.
+func (st *aggState) addFloat(x float64, sign int64) {
+	switch {
+	case math.IsNaN(x):
+		st.nan += sign
+		return
+	case math.IsInf(x, 1):
+		st.pinf += sign
+		return
+	case math.IsInf(x, -1):
+		st.ninf += sign
+		return
+	}
+	x *= float64(sign)
+	// TwoSum: s + e == fsum + x exactly.
+	s := st.fsum + x
+	bp := s - st.fsum
+	e := (st.fsum - (s - bp)) + (x - bp)
+	st.fsum = s
+	st.fcomp += e
+	// Renormalise so fsum holds the rounded total.
+	s = st.fsum + st.fcomp
+	st.fcomp -= s - st.fsum
+	st.fsum = s
+}
+
+// floatSum returns the float sum, with PostgreSQL's results for
+// infinities and NaN.
+func (st *aggState) floatSum() float64 {
+	switch {
+	case st.nan > 0 || (st.pinf > 0 && st.ninf > 0):
+		return math.NaN()
+	case st.pinf > 0:
+		return math.Inf(1)
+	case st.ninf > 0:
+		return math.Inf(-1)
+	}
+	return st.fsum + st.fcomp
 }
 
 // addInt adds sign*x to the 128-bit integer sum.
@@ -664,9 +712,9 @@ func (a *HashAgg) result(i int, st *aggState) (types.Datum, error) {
 		}
 		sum = types.NewDecimal(x)
 	case types.Float4, types.Float8:
-		sum = types.NewFloat(st.fsum)
+		sum = types.NewFloat(st.floatSum())
 		if d.ArgType.ID == types.Float4 && d.Kind == AggSum {
-			sum = types.NewFloat(float64(float32(st.fsum)))
+			sum = types.NewFloat(float64(float32(st.floatSum())))
 		}
 	case types.Interval:
 		sum = types.NewInterval(st.vsum)
@@ -677,7 +725,7 @@ func (a *HashAgg) result(i int, st *aggState) (types.Datum, error) {
 	// avg
 	switch d.ArgType.ID {
 	case types.Float4, types.Float8:
-		return types.NewFloat(st.fsum / float64(st.count)), nil
+		return types.NewFloat(st.floatSum() / float64(st.count)), nil
 	case types.Interval:
 		return a.divIntv.Eval(a.cfg.Fn, []types.Datum{sum, types.NewFloat(float64(st.count))})
 	}
@@ -831,49 +879,71 @@ func (a *HashAgg) stateRow(g *group) types.Row {
 		} else {
 			row = append(row, types.Null)
 		}
-		row = append(row, encodeScales(st.scales))
+		row = append(row, st.encodeAux())
 	}
 	return row
 }
 
-func encodeScales(m map[int32]int64) types.Datum {
-	if len(m) == 0 {
-		return types.Null
-	}
-	keys := make([]int32, 0, len(m))
-	for k := range m {
+// encodeAux stores the parts of an aggregate's state that are rarely
+// present, as text "key:value,...": numeric scales ("s<scale>:<count>"),
+// float specials ("pinf", "ninf", "nan") and the float compensation
+// ("c": its bits).
+func (st *aggState) encodeAux() types.Datum {
+	var parts []string
+	keys := make([]int32, 0, len(st.scales))
+	for k := range st.scales {
 		keys = append(keys, k)
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
-	var b []byte
-	for i, k := range keys {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendInt(b, int64(k), 10)
-		b = append(b, ':')
-		b = strconv.AppendInt(b, m[k], 10)
+	for _, k := range keys {
+		parts = append(parts, "s"+strconv.FormatInt(int64(k), 10)+":"+strconv.FormatInt(st.scales[k], 10))
 	}
-	return types.NewString(string(b))
+	for _, kv := range []struct {
+		k string
+		v int64
+	}{{"pinf", st.pinf}, {"ninf", st.ninf}, {"nan", st.nan}, {"c", int64(math.Float64bits(st.fcomp))}} {
+		if kv.v != 0 {
+			parts = append(parts, kv.k+":"+strconv.FormatInt(kv.v, 10))
+		}
+	}
+	if len(parts) == 0 {
+		return types.Null
+	}
+	return types.NewString(strings.Join(parts, ","))
 }
 
-func decodeScales(d types.Datum) map[int32]int64 {
+func (st *aggState) decodeAux(d types.Datum) {
 	if d.IsNull() {
-		return nil
+		return
 	}
-	m := map[int32]int64{}
 	for _, part := range strings.Split(d.Str(), ",") {
 		k, v, ok := strings.Cut(part, ":")
 		if !ok {
 			continue
 		}
-		sc, err1 := strconv.ParseInt(k, 10, 32)
-		n, err2 := strconv.ParseInt(v, 10, 64)
-		if err1 == nil && err2 == nil {
-			m[int32(sc)] = n
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(k, "s"):
+			sc, err := strconv.ParseInt(k[1:], 10, 32)
+			if err == nil {
+				if st.scales == nil {
+					st.scales = map[int32]int64{}
+				}
+				st.scales[int32(sc)] = n
+			}
+		case k == "pinf":
+			st.pinf = n
+		case k == "ninf":
+			st.ninf = n
+		case k == "nan":
+			st.nan = n
+		case k == "c":
+			st.fcomp = math.Float64frombits(uint64(n))
 		}
 	}
-	return m
 }
 
 func (a *HashAgg) drop(g *group) {
@@ -1009,7 +1079,7 @@ func (a *HashAgg) Restore(r storage.Reader) error {
 			if d.Kind == AggMin || d.Kind == AggMax {
 				st.ext = val[base+2]
 			}
-			st.scales = decodeScales(val[base+3])
+			st.decodeAux(val[base+3])
 		}
 		return nil
 	})
