@@ -152,6 +152,20 @@ type Pending struct {
 	Rows map[string]types.Row
 }
 
+// Forget removes a key the transaction wrote from its logged changes.
+func (p *Pending) Forget(key []byte) {
+	if _, ok := p.Rows[string(key)]; !ok {
+		return
+	}
+	delete(p.Rows, string(key))
+	for i, k := range p.Keys {
+		if string(k) == string(key) {
+			p.Keys = append(p.Keys[:i], p.Keys[i+1:]...)
+			break
+		}
+	}
+}
+
 // CommitGuard holds the logs of the tables a transaction writes while it
 // commits.
 type CommitGuard struct {

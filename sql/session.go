@@ -61,8 +61,8 @@ type txn struct {
 	gens    map[uint32]uint64
 	pending map[uint32]*mview.Pending
 	// wm: per table with a watermark, what the transaction adds to it.
-	wm map[uint32]*txnWatermark
-	start   time.Time
+	wm    map[uint32]*txnWatermark
+	start time.Time
 }
 
 // NewSession opens a session for user on database. params are the
@@ -278,13 +278,20 @@ func (s *Session) commit() error {
 	if err != nil {
 		return err
 	}
+	// Watermarks are checked again in commit order: rows another commit
+	// made late are dropped now, before they are logged.
+	wms := lockWatermarks(t.wm)
+	if err := dropLate(t, wms); err != nil {
+		unlockWatermarks(wms, nil)
+		guard.Abort()
+		return err
+	}
 	for _, p := range t.pending {
 		if err := guard.Log(t.batch, p, s.eng.Store); err != nil {
 			guard.Abort()
 			return sqlerr.Wrap(err, sqlerr.InternalError, "commit: "+err.Error())
 		}
 	}
-	wms := lockWatermarks(t.wm)
 	if err := writeWatermarks(t.batch, wms, t.wm); err != nil {
 		unlockWatermarks(wms, nil)
 		guard.Abort()
@@ -361,7 +368,7 @@ func (w txnWriter) record(o *catalog.Object, key []byte, row types.Row) {
 
 func (w txnWriter) Put(o *catalog.Object, key, val []byte, row types.Row) (bool, error) {
 	if len(o.Watermarks) > 0 {
-		ok, err := w.watermark(o, row)
+		ok, err := w.watermark(o, key, row)
 		if err != nil || !ok {
 			return false, err
 		}
@@ -376,7 +383,7 @@ func (w txnWriter) Put(o *catalog.Object, key, val []byte, row types.Row) (bool,
 // watermark checks a row of a table with a WATERMARK: a row whose time
 // is behind the table's watermark is late — dropped and counted —, any
 // other row may move the watermark when the transaction commits.
-func (w txnWriter) watermark(o *catalog.Object, row types.Row) (bool, error) {
+func (w txnWriter) watermark(o *catalog.Object, key []byte, row types.Row) (bool, error) {
 	tw, err := w.s.eng.tableWatermark(o)
 	if err != nil {
 		return false, err
@@ -396,9 +403,12 @@ func (w txnWriter) watermark(o *catalog.Object, row types.Row) (bool, error) {
 		return false, nil
 	}
 	v, err := tw.expr(row)
-	if err == nil && !v.IsNull() && (x.max.IsNull() || types.Compare(v, x.max) > 0) {
-		x.max = v
+	if err != nil {
+		v = types.Null
 	}
+	// Kept for the check at commit: another transaction may move the
+	// watermark past this row before this one commits.
+	x.rows = append(x.rows, wmRow{key: append([]byte(nil), key...), ts: ts, w: v})
 	return true, nil
 }
 

@@ -47,8 +47,41 @@ func (w *tableWatermark) lateCount() int64 {
 // txnWatermark is what one transaction does to a table's watermark.
 type txnWatermark struct {
 	tw   *tableWatermark
-	max  types.Datum
+	max  types.Datum // set at commit from the rows that stay
 	late int64
+	rows []wmRow
+}
+
+// wmRow is a row a transaction wrote to a watermarked table.
+type wmRow struct {
+	key   []byte
+	ts, w types.Datum
+}
+
+// dropLate removes, under the watermark locks, the rows that are late
+// for the watermark as it stands at commit, and computes how far the
+// remaining rows move it.
+func dropLate(t *txn, ws []*tableWatermark) error {
+	for _, tw := range ws {
+		x := t.wm[tw.id]
+		cur := tw.current()
+		for _, r := range x.rows {
+			if !cur.IsNull() && types.Compare(r.ts, cur) < 0 {
+				x.late++
+				if err := t.batch.Delete(r.key); err != nil {
+					return err
+				}
+				if p := t.pending[tw.id]; p != nil {
+					p.Forget(r.key)
+				}
+				continue
+			}
+			if !r.w.IsNull() && (x.max.IsNull() || types.Compare(r.w, x.max) > 0) {
+				x.max = r.w
+			}
+		}
+	}
+	return nil
 }
 
 func watermarkKey(id uint32) []byte {
