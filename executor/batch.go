@@ -30,6 +30,8 @@ func Build(p planner.Plan) (Node, error) {
 		return &virtualNode{plan: x}, nil
 	case *planner.Values:
 		return &valuesNode{plan: x}, nil
+	case *planner.FuncScan:
+		return &funcScanNode{plan: x}, nil
 	case *planner.Filter:
 		in, err := Build(x.Input)
 		if err != nil {
@@ -153,46 +155,35 @@ type scanNode struct {
 	iter  *storage.Iter
 	point types.Row
 	done  bool
+	// Buffers for the key of a point lookup.
+	eqBuf  [4]types.Datum
+	keyBuf [48]byte
 }
 
 func (n *scanNode) Open(ec *Context) error {
 	n.ec, n.done, n.point, n.iter = ec, false, nil, nil
 	n.codec = CodecFor(n.plan.Table)
-	eq := make([]types.Datum, len(n.plan.Eq))
-	for i, e := range n.plan.Eq {
-		f, err := ec.compile(e)
+	eq := n.eqBuf[:0]
+	for _, e := range n.plan.Eq {
+		v, err := ec.evalOnce(e)
 		if err != nil {
 			return err
 		}
-		if eq[i], err = f(nil); err != nil {
-			return err
-		}
-		if eq[i].IsNull() {
+		if v.IsNull() {
 			n.done = true // col = NULL matches nothing
 			return nil
 		}
+		eq = append(eq, v)
 	}
-	prefix := n.codec.KeyPrefix(nil, eq)
+	prefix := n.codec.KeyPrefix(n.keyBuf[:0], eq)
 	if n.plan.IsPoint() {
-		v, ok, err := ec.Reader.Get(prefix)
-		if err != nil {
-			return err
-		}
-		if ok {
-			if n.point, err = n.codec.Decode(v); err != nil {
-				return err
-			}
-		}
+		ok, err := ec.Reader.View(prefix, n)
 		n.done = !ok
-		return nil
+		return err
 	}
 	lower, upper := prefix, storage.PrefixEnd(prefix)
 	bound := func(b *planner.Bound, lo bool) ([]byte, bool, error) {
-		f, err := ec.compile(b.Val)
-		if err != nil {
-			return nil, false, err
-		}
-		v, err := f(nil)
+		v, err := ec.evalOnce(b.Val)
 		if err != nil || v.IsNull() {
 			return nil, true, err
 		}
@@ -229,6 +220,12 @@ func (n *scanNode) Open(ec *Context) error {
 		n.done = !it.First()
 	}
 	return nil
+}
+
+// ReadValue decodes the row of a point lookup.
+func (n *scanNode) ReadValue(v []byte) (err error) {
+	n.point, err = n.codec.Decode(v)
+	return err
 }
 
 func (n *scanNode) Next() (types.Row, error) {
@@ -367,12 +364,25 @@ type projectNode struct {
 	plan  *planner.Project
 	input Node
 	exprs []evalFn
+	cols  []int // set when every expression is a column
 }
 
 func (n *projectNode) Open(ec *Context) error {
-	var err error
-	if n.exprs, err = ec.compileAll(n.plan.Exprs); err != nil {
-		return err
+	// A projection of plain columns copies them without compiled closures.
+	n.cols = n.cols[:0]
+	for _, e := range n.plan.Exprs {
+		c, ok := e.(*planner.ColRef)
+		if !ok {
+			n.cols = nil
+			break
+		}
+		n.cols = append(n.cols, c.Idx)
+	}
+	if n.cols == nil {
+		var err error
+		if n.exprs, err = ec.compileAll(n.plan.Exprs); err != nil {
+			return err
+		}
 	}
 	return n.input.Open(ec)
 }
@@ -381,6 +391,13 @@ func (n *projectNode) Next() (types.Row, error) {
 	r, err := n.input.Next()
 	if err != nil || r == nil {
 		return nil, err
+	}
+	if n.cols != nil {
+		out := make(types.Row, len(n.cols))
+		for i, c := range n.cols {
+			out[i] = r[c]
+		}
+		return out, nil
 	}
 	out := make(types.Row, len(n.exprs))
 	for i, f := range n.exprs {

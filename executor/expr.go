@@ -40,6 +40,25 @@ func hasOuter(e planner.Expr) bool {
 	return found
 }
 
+// evalOnce evaluates an expression that does not read the current row
+// (a scan's key bounds): constants and parameters directly, anything
+// else compiled.
+func (ec *Context) evalOnce(e planner.Expr) (types.Datum, error) {
+	switch x := e.(type) {
+	case *planner.Const:
+		return x.Val, nil
+	case *planner.Param:
+		if x.Idx < len(ec.Params) {
+			return ec.Params[x.Idx], nil
+		}
+	}
+	f, err := ec.compile(e)
+	if err != nil {
+		return types.Null, err
+	}
+	return f(nil)
+}
+
 func constFn(v types.Datum) evalFn {
 	return func(types.Row) (types.Datum, error) { return v, nil }
 }

@@ -142,14 +142,16 @@ func (j *job) clear(b *storage.Batch) error {
 
 // newJob builds a view's dataflow. fresh: a new view, backfilled from a
 // snapshot of its inputs; otherwise a restart from committed state.
-func (m *Manager) newJob(obj *catalog.Object, plan *planner.StreamNode, fresh bool) (*job, error) {
+// stmt is the creating statement's context (building a view may evaluate
+// constant rows).
+func (m *Manager) newJob(stmt context.Context, obj *catalog.Object, plan *planner.StreamNode, fresh bool) (*job, error) {
 	extra, err := ReadExtra(obj)
 	if err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(m.ctx)
 	j := &job{id: obj.ID, obj: obj, plan: plan, frag: stream.NewFragment(m.store), ctx: ctx, cancel: cancel, done: make(chan struct{})}
-	b := &builder{m: m, j: j, ids: extra.StateTables, fresh: fresh}
+	b := &builder{m: m, j: j, ids: extra.StateTables, fresh: fresh, stmt: stmt}
 	ok := false
 	defer func() {
 		if !ok {
@@ -208,6 +210,7 @@ type builder struct {
 	ids   []uint32
 	next  int
 	fresh bool
+	stmt  context.Context
 	snap  *storage.Snapshot
 	// shared hands the snapshot to the sources that backfill from it;
 	// the last one to finish closes it.
@@ -337,6 +340,45 @@ func (b *builder) compile(e planner.Expr) (executor.EvalFunc, error) {
 	return f, nil
 }
 
+// constRows computes the rows of an SValues node, each followed by its
+// ordinal (the node's key).
+func (b *builder) constRows(n *planner.StreamNode) ([][]types.Datum, error) {
+	var rows [][]types.Datum
+	add := func(r types.Row) {
+		rows = append(rows, append(r[:len(r):len(r)], types.NewInt(int64(len(rows)))))
+	}
+	if n.Series != nil {
+		ec := &executor.Context{Ctx: b.stmt, Fn: streamFnContext()}
+		next, err := ec.FuncScanRows(n.Series)
+		if err != nil {
+			return nil, err
+		}
+		for {
+			r, err := next()
+			if err != nil || r == nil {
+				return rows, err
+			}
+			add(r)
+		}
+	}
+	for _, r := range n.Rows {
+		row := make(types.Row, 0, len(r)+1)
+		for _, e := range r {
+			f, err := b.compile(e)
+			if err != nil {
+				return nil, err
+			}
+			v, err := f(nil)
+			if err != nil {
+				return nil, err
+			}
+			row = append(row, v)
+		}
+		add(row)
+	}
+	return rows, nil
+}
+
 func (b *builder) build(n *planner.StreamNode) (stream.Operator, error) {
 	info := infoOf(n)
 	switch n.Op {
@@ -344,24 +386,16 @@ func (b *builder) build(n *planner.StreamNode) (stream.Operator, error) {
 		return b.source(n, info)
 	case planner.SValues:
 		out := make(chan stream.Message, 8)
-		ts := n.Types()
 		var rows [][]types.Datum
-		for i, r := range n.Rows {
-			row := make([]types.Datum, 0, len(r)+1)
-			for _, e := range r {
-				f, err := b.compile(e)
-				if err != nil {
-					return nil, err
-				}
-				v, err := f(nil)
-				if err != nil {
-					return nil, err
-				}
-				row = append(row, v)
+		if b.fresh {
+			// The rows are emitted once, when the view is created; after a
+			// restart they are already in its state.
+			var err error
+			if rows, err = b.constRows(n); err != nil {
+				return nil, err
 			}
-			rows = append(rows, append(row, types.NewInt(int64(i))))
 		}
-		v := &valuesSource{rows: rows, types: ts, emit: b.fresh, out: out, inj: make(chan inject, 1)}
+		v := &valuesSource{rows: rows, types: n.Types(), emit: b.fresh, out: out, inj: make(chan inject, 1)}
 		b.j.sources = append(b.j.sources, v)
 		return stream.NewChan(out, info), nil
 	case planner.SFilter:

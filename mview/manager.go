@@ -206,7 +206,7 @@ func (m *Manager) Create(ctx context.Context, obj *catalog.Object, plan *planner
 	}
 	defer resume()
 
-	j, err := m.newJob(obj, plan, true)
+	j, err := m.newJob(ctx, obj, plan, true)
 	if err != nil {
 		return err
 	}
@@ -231,7 +231,7 @@ func (m *Manager) Create(ctx context.Context, obj *catalog.Object, plan *planner
 func (m *Manager) Restore(obj *catalog.Object, plan *planner.StreamNode) error {
 	m.ddl.Lock()
 	defer m.ddl.Unlock()
-	j, err := m.newJob(obj, plan, false)
+	j, err := m.newJob(m.ctx, obj, plan, false)
 	if err != nil {
 		return err
 	}

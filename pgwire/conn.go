@@ -38,6 +38,13 @@ type conn struct {
 
 	enc  encoder
 	rows int // rows sent since the last flush
+
+	// Reused per statement: Send encodes a message at once, so one value
+	// of each frequent message serves every send.
+	rs      rowSender
+	dataRow pgproto3.DataRow
+	cc      pgproto3.CommandComplete
+	rfq     pgproto3.ReadyForQuery
 }
 
 // fatal sends a FATAL error and ends the connection.
@@ -46,10 +53,18 @@ func (c *conn) fatal(code, format string, args ...any) {
 	_ = c.be.Flush()
 }
 
+// clientGone cancels the running statement of a client that disconnected.
+func (c *conn) clientGone() {
+	if c.sess != nil {
+		c.sess.CancelRunning()
+	}
+}
+
 func (s *Server) serveConn(nc net.Conn) {
 	ctx, cancel := context.WithCancel(s.ctx)
 	defer cancel()
-	c := &conn{srv: s, ctx: ctx, nc: nc, cr: &connReader{nc: nc}, formats: map[string][]int16{}}
+	c := &conn{srv: s, ctx: ctx, nc: nc, formats: map[string][]int16{}}
+	c.cr = newConnReader(nc, c.clientGone)
 	c.be = pgproto3.NewBackend(c.cr, nc)
 	c.be.SetMaxBodyLen(s.cfg.MaxMessageSize)
 	defer func() {
@@ -89,7 +104,7 @@ func (c *conn) startup() bool {
 					return false
 				}
 				c.nc = tc
-				c.cr = &connReader{nc: tc}
+				c.cr = newConnReader(tc, c.clientGone)
 				c.be = pgproto3.NewBackend(c.cr, tc)
 				c.be.SetMaxBodyLen(c.srv.cfg.MaxMessageSize)
 				continue
@@ -358,7 +373,8 @@ func (c *conn) readyForQuery() {
 		}
 	}
 	c.sess.SetActivity("idle", "")
-	c.be.Send(&pgproto3.ReadyForQuery{TxStatus: status})
+	c.rfq.TxStatus = status
+	c.be.Send(&c.rfq)
 }
 
 func (c *conn) sendReports() {

@@ -1,8 +1,6 @@
 package pgwire
 
 import (
-	"context"
-
 	"github.com/jackc/pgx/v5/pgproto3"
 
 	"github.com/eddy-db/eddy/sql"
@@ -41,7 +39,8 @@ func (w *rowSender) Row(r types.Row) error {
 		}
 		vals[i] = v
 	}
-	c.be.Send(&pgproto3.DataRow{Values: vals})
+	c.dataRow.Values = vals
+	c.be.Send(&c.dataRow)
 	c.rows++
 	if c.rows >= flushEvery {
 		c.rows = 0
@@ -130,10 +129,11 @@ func (c *conn) runSimple(query string, st parser.Statement) bool {
 		if p.Columns != nil {
 			c.be.Send(rowDescription(p.Columns, nil))
 		}
-		w = &rowSender{c: c, cols: p.Columns}
+		c.rs = rowSender{c: c, cols: p.Columns, values: c.rs.values}
+		w = &c.rs
 	}
 	var tag string
-	c.cr.watch(c.ctx, func(ctx context.Context) { tag, _, err = s.Execute(ctx, pt, 0, w) })
+	c.cr.watch(func() { tag, _, err = s.Execute(c.ctx, pt, 0, w) })
 	if err != nil {
 		c.sendError(err)
 		return false
@@ -141,8 +141,14 @@ func (c *conn) runSimple(query string, st parser.Statement) bool {
 	if p.CopyOut != nil {
 		c.be.Send(&pgproto3.CopyDone{})
 	}
-	c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(tag)})
+	c.commandComplete(tag)
 	return true
+}
+
+// commandComplete sends a CommandComplete message (reusing its buffers).
+func (c *conn) commandComplete(tag string) {
+	c.cc.CommandTag = append(c.cc.CommandTag[:0], tag...)
+	c.be.Send(&c.cc)
 }
 
 // copyIn runs the COPY FROM STDIN sub-protocol.
@@ -188,7 +194,7 @@ func (c *conn) copyIn(pt *sql.Portal) bool {
 				c.sendError(err)
 				return false
 			}
-			c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(tag)})
+			c.commandComplete(tag)
 			return true
 		case *pgproto3.CopyFail:
 			if failed == nil {
@@ -342,12 +348,13 @@ func (c *conn) execute(m *pgproto3.Execute) {
 		c.fail(sqlerr.NotSupported("COPY in the extended query protocol; send it as a simple query"))
 		return
 	}
-	w := &rowSender{c: c, cols: p.Columns, formats: c.formats[m.Portal]}
+	w := &c.rs
+	*w = rowSender{c: c, cols: p.Columns, formats: c.formats[m.Portal], values: w.values}
 	var (
 		tag       string
 		suspended bool
 	)
-	c.cr.watch(c.ctx, func(ctx context.Context) { tag, suspended, err = s.Execute(ctx, pt, int(m.MaxRows), w) })
+	c.cr.watch(func() { tag, suspended, err = s.Execute(c.ctx, pt, int(m.MaxRows), w) })
 	if err != nil {
 		c.fail(err)
 		return
@@ -356,5 +363,5 @@ func (c *conn) execute(m *pgproto3.Execute) {
 		c.be.Send(&pgproto3.PortalSuspended{})
 		return
 	}
-	c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(tag)})
+	c.commandComplete(tag)
 }

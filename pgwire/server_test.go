@@ -261,6 +261,40 @@ func TestDisconnectMidQuery(t *testing.T) {
 	}
 }
 
+// A client that disconnects while its statement computes (sending
+// nothing) gets the statement cancelled: its session ends long before the
+// 10^8-row cross join could finish.
+func TestDisconnectCancelsStatement(t *testing.T) {
+	addr, eng := testServer(t, Config{})
+	ctx := context.Background()
+	c := connect(t, addr)
+	if _, err := c.Exec(ctx, "CREATE TABLE n (x INT)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Exec(ctx, "INSERT INTO n SELECT * FROM generate_series(1, 10)"); err != nil {
+		t.Fatal(err)
+	}
+	before := len(eng.Sessions())
+	nc, fe := rawStartup(t, addr)
+	fe.Send(&pgproto3.Query{String: "SELECT count(*) FROM n a, n b, n c, n d, n e, n f, n g, n h"})
+	if err := fe.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * watchAfter) // the watcher is reading the socket by now
+	nc.Close()
+	deadline := time.Now().Add(30 * time.Second)
+	for len(eng.Sessions()) > before {
+		if time.Now().After(deadline) {
+			t.Fatal("the statement of a disconnected client kept running")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	var one int
+	if err := c.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestCancelRequest(t *testing.T) {
 	addr, _ := testServer(t, Config{})
 	ctx := context.Background()

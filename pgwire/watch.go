@@ -1,7 +1,6 @@
 package pgwire
 
 import (
-	"context"
 	"errors"
 	"net"
 	"os"
@@ -13,6 +12,14 @@ import (
 // watched for the client going away (short statements never pay for it).
 const watchAfter = 200 * time.Millisecond
 
+// Watcher states.
+const (
+	watchIdle     = iota // no statement running
+	watchArmed           // a statement runs; the timer may start the watcher
+	watchReading         // the watcher reads the socket
+	watchStopping        // the statement ended; the watcher is interrupted
+)
+
 // connReader is the protocol's reader over the client connection. While
 // a long statement runs it keeps reading the socket in the background:
 // bytes that arrive (pipelined messages) are kept for the protocol, and
@@ -20,10 +27,22 @@ const watchAfter = 200 * time.Millisecond
 // disconnects mid-query does not leave its query running.
 type connReader struct {
 	nc net.Conn
+	// gone cancels the running statement when the client disconnects.
+	gone func()
 
 	mu      sync.Mutex
 	pending []byte
 	err     error // the error that ended the background reading
+
+	// One timer per connection, re-armed for each statement.
+	timer  *time.Timer
+	wmu    sync.Mutex
+	state  int
+	bgDone chan struct{}
+}
+
+func newConnReader(nc net.Conn, gone func()) *connReader {
+	return &connReader{nc: nc, gone: gone, bgDone: make(chan struct{}, 1)}
 }
 
 func (r *connReader) Read(p []byte) (int, error) {
@@ -42,34 +61,49 @@ func (r *connReader) Read(p []byte) (int, error) {
 	return r.nc.Read(p)
 }
 
-// watch runs fn's statement with ctx cancelled if the client disconnects
-// while it runs longer than watchAfter.
-func (r *connReader) watch(ctx context.Context, fn func(ctx context.Context)) {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	var (
-		wg      sync.WaitGroup
-		stopped = make(chan struct{})
-	)
-	timer := time.AfterFunc(watchAfter, func() {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r.background(cancel, stopped)
-		}()
-	})
-	fn(ctx)
-	if !timer.Stop() {
-		// The watcher started: interrupt its read and wait for it.
-		close(stopped)
-		_ = r.nc.SetReadDeadline(time.Now())
-		wg.Wait()
-		_ = r.nc.SetReadDeadline(time.Time{})
+// watch runs a statement; if it runs longer than watchAfter, the socket
+// is read in the background meanwhile and a disconnect calls gone.
+func (r *connReader) watch(fn func()) {
+	r.wmu.Lock()
+	r.state = watchArmed
+	r.wmu.Unlock()
+	if r.timer == nil {
+		r.timer = time.AfterFunc(watchAfter, r.background)
+	} else {
+		r.timer.Reset(watchAfter)
 	}
+	fn()
+	r.wmu.Lock()
+	if r.state != watchReading {
+		// The watcher has not started; should the timer still fire, it
+		// finds the reader idle and does nothing.
+		r.state = watchIdle
+		r.wmu.Unlock()
+		r.timer.Stop()
+		return
+	}
+	r.state = watchStopping
+	r.wmu.Unlock()
+	// Interrupt the watcher's read and wait for it to hand the socket back.
+	_ = r.nc.SetReadDeadline(time.Now())
+	<-r.bgDone
+	_ = r.nc.SetReadDeadline(time.Time{})
+	r.wmu.Lock()
+	r.state = watchIdle
+	r.wmu.Unlock()
 }
 
-// background reads the socket until stopped, keeping what arrives.
-func (r *connReader) background(cancel context.CancelCauseFunc, stopped <-chan struct{}) {
+// background reads the socket until the statement ends, keeping what
+// arrives. It runs on the timer's goroutine.
+func (r *connReader) background() {
+	r.wmu.Lock()
+	if r.state != watchArmed {
+		r.wmu.Unlock()
+		return
+	}
+	r.state = watchReading
+	r.wmu.Unlock()
+	defer func() { r.bgDone <- struct{}{} }()
 	buf := make([]byte, 4096)
 	for {
 		n, err := r.nc.Read(buf)
@@ -79,19 +113,16 @@ func (r *connReader) background(cancel context.CancelCauseFunc, stopped <-chan s
 		if err == nil {
 			continue
 		}
-		select {
-		case <-stopped:
-			if errors.Is(err, os.ErrDeadlineExceeded) {
-				return // interrupted on purpose
-			}
-		default:
+		r.wmu.Lock()
+		stopping := r.state == watchStopping
+		r.wmu.Unlock()
+		if stopping && errors.Is(err, os.ErrDeadlineExceeded) {
+			return // interrupted on purpose
 		}
 		r.mu.Lock()
 		r.err = err
 		r.mu.Unlock()
-		cancel(errClientGone)
+		r.gone()
 		return
 	}
 }
-
-var errClientGone = errors.New("client connection closed")

@@ -694,6 +694,10 @@ func rewriteOuterNode(p Plan, d int, expr func(Expr, int) Expr) Plan {
 			c.Rows[i] = exprs(r)
 		}
 		return &c
+	case *FuncScan:
+		c := *x
+		c.Args = exprs(x.Args)
+		return &c
 	case *Filter:
 		return &Filter{Input: child(x.Input), Cond: expr(x.Cond, d)}
 	case *Project:

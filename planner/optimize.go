@@ -72,6 +72,10 @@ func (o optimizer) plan(p Plan) Plan {
 			c.Rows[i] = o.exprs(r)
 		}
 		return &c
+	case *FuncScan:
+		c := *x
+		c.Args = o.exprs(x.Args)
+		return &c
 	case *Hop:
 		c := *x
 		c.Input = o.plan(x.Input)

@@ -61,6 +61,16 @@ type Values struct {
 	Rows [][]Expr
 }
 
+// FuncScan produces the rows of a set-returning function in FROM
+// (generate_series, unnest): one row per value, followed by a bigint
+// ordinal column WITH ORDINALITY.
+type FuncScan struct {
+	Func       *functions.SetFunc
+	Args       []Expr
+	Cols       []types.Column
+	Ordinality bool
+}
+
 // Filter keeps rows for which Cond is true.
 type Filter struct {
 	Input Plan
@@ -269,6 +279,7 @@ func (s *Scan) Columns() []types.Column {
 }
 func (v *Virtual) Columns() []types.Column  { return v.Cols }
 func (v *Values) Columns() []types.Column   { return v.Cols }
+func (f *FuncScan) Columns() []types.Column { return f.Cols }
 func (f *Filter) Columns() []types.Column   { return f.Input.Columns() }
 func (p *Project) Columns() []types.Column  { return p.Cols }
 func (a *Agg) Columns() []types.Column      { return a.Cols }
@@ -294,6 +305,7 @@ func (d *Delete) Columns() []types.Column { return d.ReturningCols }
 func (s *Scan) Children() []Plan     { return nil }
 func (v *Virtual) Children() []Plan  { return nil }
 func (v *Values) Children() []Plan   { return nil }
+func (f *FuncScan) Children() []Plan { return nil }
 func (f *Filter) Children() []Plan   { return []Plan{f.Input} }
 func (p *Project) Children() []Plan  { return []Plan{p.Input} }
 func (a *Agg) Children() []Plan      { return []Plan{a.Input} }
@@ -354,6 +366,13 @@ func (s *Scan) Describe() string {
 }
 func (v *Virtual) Describe() string { return "SystemScan " + v.Name }
 func (v *Values) Describe() string  { return fmt.Sprintf("Values (%d rows)", len(v.Rows)) }
+func (f *FuncScan) Describe() string {
+	d := "FunctionScan " + f.Func.Name + "(" + joinExprs(f.Args) + ")"
+	if f.Ordinality {
+		d += " WITH ORDINALITY"
+	}
+	return d
+}
 func (f *Filter) Describe() string  { return "Filter " + f.Cond.String() }
 func (p *Project) Describe() string { return "Project " + joinExprs(p.Exprs) }
 func (a *Agg) Describe() string {
@@ -494,6 +513,8 @@ func ReadsStorageOnce(p Plan) bool {
 			for _, r := range x.Rows {
 				walkExprs(r...)
 			}
+		case *FuncScan:
+			walkExprs(x.Args...)
 		case *Agg:
 			walkExprs(x.GroupBy...)
 			for _, a := range x.Aggs {

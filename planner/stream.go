@@ -49,8 +49,10 @@ type StreamNode struct {
 
 	// SSource / SMaterialize.
 	Table *catalog.Object
-	// SValues.
-	Rows [][]Expr
+	// SValues: constant rows, or the rows of a set-returning function
+	// with constant arguments.
+	Rows   [][]Expr
+	Series *FuncScan
 	// SFilter, SJoin residual.
 	Cond Expr
 	// SProject.
@@ -116,6 +118,12 @@ func (n *StreamNode) describe() string {
 		d += " " + joinExprs(n.Exprs)
 	case SHop:
 		d += " " + n.Hop.Describe()
+	case SValues:
+		if n.Series != nil {
+			d += " " + n.Series.Describe()
+		} else {
+			d += fmt.Sprintf(" (%d rows)", len(n.Rows))
+		}
 	case SAgg:
 		in := n.Inputs[0]
 		d += " group by " + in.colNames(n.GroupBy)
@@ -193,17 +201,30 @@ func notStreamable(format string, args ...any) error {
 	return sqlerr.NotSupported(format+" in a materialized view", args...)
 }
 
+// constNode completes an SValues node: rows emitted once at creation,
+// keyed by a hidden ordinal.
+func constNode(n *StreamNode, cols []types.Column) *StreamNode {
+	n.Op, n.AppendOnly = SValues, true
+	n.Cols = append(append([]types.Column{}, cols...), types.Column{Name: "_ordinal", Type: types.TInt8})
+	n.Hidden = make([]bool, len(n.Cols))
+	n.Hidden[len(cols)] = true
+	n.Key = []int{len(cols)}
+	return n
+}
+
 func (b *streamBuilder) build(p Plan) (*StreamNode, error) {
 	switch x := p.(type) {
 	case *Scan:
 		return newSource(x.Table), nil
 	case *Values:
-		n := &StreamNode{Op: SValues, Rows: x.Rows, Cols: x.Cols, Hidden: make([]bool, len(x.Cols)), AppendOnly: true}
-		// Constant rows: a hidden ordinal is their key.
-		n.Cols = append(append([]types.Column{}, x.Cols...), types.Column{Name: "_ordinal", Type: types.TInt8})
-		n.Hidden = append(n.Hidden, true)
-		n.Key = []int{len(x.Cols)}
-		return n, nil
+		return constNode(&StreamNode{Rows: x.Rows}, x.Cols), nil
+	case *FuncScan:
+		for _, e := range x.Args {
+			if err := streamableExpr(e); err != nil {
+				return nil, err
+			}
+		}
+		return constNode(&StreamNode{Series: x}, x.Cols), nil
 	case *Filter:
 		if w, ok := x.Input.(*Window); ok {
 			return b.groupTopN(w, Conjuncts(x.Cond))

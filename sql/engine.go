@@ -48,8 +48,8 @@ type Engine struct {
 
 	rowIDs     sync.Map // table id -> *rowIDAllocator
 	watermarks sync.Map // table id -> *tableWatermark
-	nextPID  atomic.Int32
-	sessions sync.Map // pid -> *Session
+	nextPID    atomic.Int32
+	sessions   sync.Map // pid -> *Session
 }
 
 // Open opens (or creates) the database in dir.

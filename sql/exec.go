@@ -3,6 +3,7 @@ package sql
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
@@ -64,6 +65,7 @@ type Portal struct {
 	done    bool
 	node    executor.Node
 	ec      *executor.Context
+	ecBuf   executor.Context
 	closeRd func()
 	count   int64
 	buf     []types.Row // rows of a utility statement or DML RETURNING
@@ -273,8 +275,8 @@ func (s *Session) Execute(ctx context.Context, pt *Portal, maxRows int, w RowWri
 	if pt.done {
 		return pt.tag, false, nil
 	}
-	ctx, done := s.statementContext(ctx)
-	defer done()
+	ctx = s.beginStatement(ctx)
+	defer s.endStatement()
 	if !pt.started {
 		pt.started = true
 		if err := s.start(ctx, pt); err != nil {
@@ -302,11 +304,11 @@ func (s *Session) Execute(ctx context.Context, pt *Portal, maxRows int, w RowWri
 			pt.done = true
 			pt.close()
 			if pt.tag == "" {
-				verb := "SELECT"
+				verb := "SELECT "
 				if p.CopyOut != nil {
-					verb = "COPY"
+					verb = "COPY "
 				}
-				pt.tag = fmt.Sprintf("%s %d", verb, pt.count)
+				pt.tag = verb + strconv.FormatInt(pt.count, 10)
 			}
 			return pt.tag, false, nil
 		}
@@ -340,7 +342,8 @@ func (s *Session) start(ctx context.Context, pt *Portal) error {
 		return s.runDML(ctx, pt)
 	}
 	rd, closeRd := s.reader(p.readsOnce)
-	ec := &executor.Context{Ctx: ctx, Reader: rd, Params: pt.Params, Fn: s.funcContext()}
+	pt.ecBuf = executor.Context{Ctx: ctx, Reader: rd, Params: pt.Params, Fn: s.funcContext()}
+	ec := &pt.ecBuf
 	node, err := executor.Build(p.plan)
 	if err != nil {
 		closeRd()

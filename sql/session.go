@@ -38,6 +38,8 @@ type Session struct {
 	portals  map[string]*Portal
 	cache    map[string]*Prepared // simple-protocol statements by text
 	parsed   map[string][]parser.Statement
+	// stmtStop ends the statement_timeout of the running statement.
+	stmtStop func()
 
 	mu      sync.Mutex
 	cancel  context.CancelCauseFunc
@@ -63,6 +65,10 @@ type txn struct {
 	// wm: per table with a watermark, what the transaction adds to it.
 	wm    map[uint32]*txnWatermark
 	start time.Time
+	// fn is the function context of the transaction's statements (set
+	// on first use).
+	fn    functions.Context
+	fnSet bool
 }
 
 // NewSession opens a session for user on database. params are the
@@ -437,11 +443,15 @@ func (s *Session) reader(readsOnce bool) (storage.Reader, func()) {
 }
 
 func (s *Session) funcContext() *functions.Context {
-	start := time.Now()
-	if s.txn != nil {
-		start = s.txn.start
+	t := s.txn
+	if t == nil {
+		return &functions.Context{Env: s.env, TxnTime: time.Now().UnixMicro()}
 	}
-	return &functions.Context{Env: s.env, TxnTime: start.UnixMicro()}
+	if !t.fnSet {
+		t.fn, t.fnSet = functions.Context{TxnTime: t.start.UnixMicro()}, true
+	}
+	t.fn.Env = s.env
+	return &t.fn
 }
 
 // CancelRunning cancels the statement running in the session, if any.
@@ -455,24 +465,36 @@ func (s *Session) CancelRunning() {
 }
 
 // statementContext derives the context of one statement: cancellable by
-// CancelRunning and bounded by statement_timeout.
+// CancelRunning and bounded by statement_timeout. The returned func (or
+// endStatement) ends it.
 func (s *Session) statementContext(parent context.Context) (context.Context, func()) {
+	return s.beginStatement(parent), s.endStatement
+}
+
+func (s *Session) beginStatement(parent context.Context) context.Context {
 	ctx, cancel := context.WithCancelCause(parent)
-	var stop func()
-	if ms, _ := strconv.ParseInt(s.vars["statement_timeout"], 10, 64); ms > 0 {
-		tctx, tcancel := context.WithTimeout(ctx, time.Duration(ms)*time.Millisecond)
-		ctx, stop = tctx, tcancel
+	s.stmtStop = nil
+	if v := s.vars["statement_timeout"]; v != "0" {
+		if ms, _ := strconv.ParseInt(v, 10, 64); ms > 0 {
+			ctx, s.stmtStop = context.WithTimeout(ctx, time.Duration(ms)*time.Millisecond)
+		}
 	}
 	s.mu.Lock()
 	s.cancel = cancel
 	s.mu.Unlock()
-	return ctx, func() {
-		s.mu.Lock()
-		s.cancel = nil
-		s.mu.Unlock()
-		if stop != nil {
-			stop()
-		}
+	return ctx
+}
+
+func (s *Session) endStatement() {
+	s.mu.Lock()
+	cancel := s.cancel
+	s.cancel = nil
+	s.mu.Unlock()
+	if s.stmtStop != nil {
+		s.stmtStop()
+		s.stmtStop = nil
+	}
+	if cancel != nil {
 		cancel(nil)
 	}
 }

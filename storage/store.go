@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"sync"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -50,9 +51,11 @@ func Open(dir string, opts Options) (*Store, error) {
 		FormatMajorVersion: pebble.FormatNewest,
 		Logger:             pebbleLogger{opts.Logger},
 	}
-	// Bloom filters let point lookups skip files that cannot hold the key.
+	// Bloom filters let point lookups skip files that cannot hold the key;
+	// one-level indexes save a block lookup per point read.
 	for i := range po.Levels {
 		po.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
+		po.Levels[i].IndexBlockSize = math.MaxInt32
 	}
 	db, err := pebble.Open(dir, po)
 	if err != nil {
@@ -85,6 +88,9 @@ func (s *Store) Close() error {
 
 // Get returns a copy of the value stored under key.
 func (s *Store) Get(key []byte) ([]byte, bool, error) { return get(s.db, key) }
+
+// View hands the value under key to r (valid only during the call).
+func (s *Store) View(key []byte, r ValueReader) (bool, error) { return view(s.db, key, r) }
 
 // NewIter returns an iterator over keys in [lower, upper) at the latest
 // committed state (upper nil = unbounded).
@@ -161,7 +167,16 @@ func (s *Store) DiskUsage() uint64 { return s.db.Metrics().DiskSpaceUsage() }
 // Snapshot, or an indexed Batch (its writes over the latest state).
 type Reader interface {
 	Get(key []byte) ([]byte, bool, error)
+	// View hands the value stored under key, if any, to r without
+	// copying it: the bytes are valid only during the call.
+	View(key []byte, r ValueReader) (bool, error)
 	NewIter(lower, upper []byte) (*Iter, error)
+}
+
+// ValueReader takes a value that is valid only during the call to
+// ReadValue (it copies what it keeps).
+type ValueReader interface {
+	ReadValue(v []byte) error
 }
 
 var (
@@ -175,6 +190,9 @@ type Snapshot struct{ s *pebble.Snapshot }
 
 // Get returns a copy of the value under key as of the snapshot.
 func (sn *Snapshot) Get(key []byte) ([]byte, bool, error) { return get(sn.s, key) }
+
+// View hands the value under key as of the snapshot to r.
+func (sn *Snapshot) View(key []byte, r ValueReader) (bool, error) { return view(sn.s, key, r) }
 
 // NewIter iterates [lower, upper) as of the snapshot.
 func (sn *Snapshot) NewIter(lower, upper []byte) (*Iter, error) { return newIter(sn.s, lower, upper) }
@@ -215,6 +233,14 @@ func (b *Batch) Get(key []byte) ([]byte, bool, error) {
 	return get(b.b, key)
 }
 
+// View hands the value under key, read through an indexed batch, to r.
+func (b *Batch) View(key []byte, r ValueReader) (bool, error) {
+	if !b.b.Indexed() {
+		return false, errors.New("storage: View on a write-only batch")
+	}
+	return view(b.b, key, r)
+}
+
 // NewIter iterates an indexed batch's writes merged over the latest state.
 func (b *Batch) NewIter(lower, upper []byte) (*Iter, error) {
 	if !b.b.Indexed() {
@@ -228,6 +254,19 @@ func (b *Batch) Close() error { return b.b.Close() }
 
 type getter interface {
 	Get(key []byte) ([]byte, io.Closer, error)
+}
+
+func view(g getter, key []byte, r ValueReader) (bool, error) {
+	v, closer, err := g.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	err = r.ReadValue(v)
+	_ = closer.Close()
+	return true, err
 }
 
 func get(g getter, key []byte) ([]byte, bool, error) {

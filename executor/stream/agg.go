@@ -142,14 +142,14 @@ type aggState struct {
 	scales map[int32]int64
 	// Float sums: finite values in a double-double (fsum + fcomp, so that
 	// retraction does not drift), infinities and NaNs counted apart.
-	fsum   float64
-	fcomp  float64
-	pinf   int64
-	ninf   int64
-	nan    int64
-	vsum   types.IntervalValue
-	ext    types.Datum // append-only min/max
-	ms     map[string]*msEntry
+	fsum  float64
+	fcomp float64
+	pinf  int64
+	ninf  int64
+	nan   int64
+	vsum  types.IntervalValue
+	ext   types.Datum // append-only min/max
+	ms    map[string]*msEntry
 	// msDirty are multiset keys changed since the last flush.
 	msDirty map[string]struct{}
 }

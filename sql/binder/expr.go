@@ -491,6 +491,9 @@ func (b *Binder) funcCall(fc *pg.FuncCall, s *scope) (planner.Expr, error) {
 	if fc.AggDistinct || fc.AggStar || fc.AggFilter != nil || len(fc.AggOrder) > 0 {
 		return nil, b.errAt(fc.Location, sqlerr.WrongObjectType, "%s is not an aggregate function", name)
 	}
+	if functions.IsSetFunc(name) {
+		return nil, b.errAt(fc.Location, sqlerr.FeatureNotSupported, "feature not supported: set-returning function %s() outside FROM; write SELECT ... FROM %s(...)", name, name)
+	}
 	args, err := b.exprList(fc.Args, s)
 	if err != nil {
 		return nil, err

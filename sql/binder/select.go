@@ -8,6 +8,7 @@ import (
 
 	"github.com/eddy-db/eddy/planner"
 	"github.com/eddy-db/eddy/sql/catalog"
+	"github.com/eddy-db/eddy/sql/functions"
 	"github.com/eddy-db/eddy/sql/sqlerr"
 	"github.com/eddy-db/eddy/sql/types"
 )
@@ -1059,7 +1060,59 @@ func (b *Binder) rangeFunction(rf *pg.RangeFunction, s *scope) (planner.Plan, []
 	case "tumble", "hop":
 		return b.window(rf, strings.ToLower(name), s)
 	}
-	return nil, nil, nil, sqlerr.NotSupported("set-returning function %s in FROM", name)
+	if functions.IsSetFunc(name) {
+		return b.setFunction(rf, s)
+	}
+	return nil, nil, nil, sqlerr.NotSupported("function %s in FROM", name)
+}
+
+// setFunction binds a set-returning function in FROM, as
+// generate_series(1, 10) [WITH ORDINALITY] [AS alias [(col [, ord])]].
+// Its arguments may refer to outer queries but not to other FROM items
+// (that needs LATERAL).
+func (b *Binder) setFunction(rf *pg.RangeFunction, s *scope) (planner.Plan, []scopeCol, []string, error) {
+	if rf.Lateral || len(rf.Functions) != 1 || len(rf.Coldeflist) > 0 {
+		return nil, nil, nil, sqlerr.NotSupported("LATERAL, ROWS FROM or a column definition list on a function in FROM")
+	}
+	fc := rf.Functions[0].GetList().Items[0].GetFuncCall()
+	_, name := funcName(fc.Funcname)
+	name = strings.ToLower(name)
+	if fc.AggStar || fc.AggDistinct || fc.Over != nil || fc.AggFilter != nil || len(fc.AggOrder) > 0 {
+		return nil, nil, nil, b.errAt(fc.Location, sqlerr.WrongObjectType, "%s is not an aggregate or window function", name)
+	}
+	args, err := b.exprList(fc.Args, &scope{parent: s.parent, sub: s.sub, clause: "functions in FROM"})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	argTypes := make([]types.Type, len(args))
+	for i, a := range args {
+		argTypes[i] = a.Type()
+	}
+	fn, casts, err := functions.ResolveSetFunc(name, argTypes)
+	if err != nil {
+		return nil, nil, nil, withPos(err, b.pos(fc.Location))
+	}
+	for i, a := range args {
+		if args[i], err = b.coerce(a, casts[i], types.CastImplicit, fc.Location); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	alias, col := name, name
+	if rf.Alias != nil {
+		alias, col = rf.Alias.Aliasname, rf.Alias.Aliasname
+	}
+	cols := []types.Column{{Name: col, Type: fn.Ret}}
+	if rf.Ordinality {
+		cols = append(cols, types.Column{Name: "ordinality", Type: types.TInt8})
+	}
+	out, err := b.aliasColumns(cols, alias, rf.Alias)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for i, c := range out {
+		cols[i].Name = c.name
+	}
+	return &planner.FuncScan{Func: fn, Args: args, Cols: cols, Ordinality: rf.Ordinality}, out, []string{alias}, nil
 }
 
 // window binds TUMBLE(rel, time_col, size [, offset]) and

@@ -40,6 +40,7 @@ var (
 	clients  = flag.Int("clients", 4, "pgbench client connections")
 	threads  = flag.Int("threads", 2, "pgbench threads")
 	duration = flag.Duration("duration", 10*time.Second, "length of each pgbench run")
+	rounds   = flag.Int("rounds", 3, "pgbench runs per engine, alternating; the median run is reported")
 	copyRows = flag.Int("copy-rows", 1_000_000, "rows loaded by the COPY ingest test")
 	events   = flag.Int64("events", 10_000_000, "events pushed through the streaming benchmark")
 	samples  = flag.Int("samples", 100, "INSERT-to-view visibility samples")
@@ -313,16 +314,36 @@ func pointQuery(pgbench string, eddy, pg target) error {
 		return err
 	}
 	script := fmt.Sprintf("\\set id random(1, %d)\nSELECT id, name, v FROM pq WHERE id = :id;\n", *rows)
-	e, err := pgbenchRun(pgbench, eddy, script, "prepared")
-	if err != nil {
-		return err
+	return sideBySide(pgbench, eddy, pg, "point query (prepared)", script, 1)
+}
+
+// sideBySide runs the same pgbench script against both engines, alternating
+// between them for -rounds runs each so that background noise on the machine
+// falls on both alike, and prints the median run of each (by throughput)
+// scaled by rowsPerTxn.
+func sideBySide(pgbench string, eddy, pg target, what, script string, rowsPerTxn float64) error {
+	var es, ps []result
+	for i := 0; i < max(*rounds, 1); i++ {
+		e, err := pgbenchRun(pgbench, eddy, script, "prepared")
+		if err != nil {
+			return err
+		}
+		p, err := pgbenchRun(pgbench, pg, script, "prepared")
+		if err != nil {
+			return err
+		}
+		es, ps = append(es, e), append(ps, p)
 	}
-	p, err := pgbenchRun(pgbench, pg, script, "prepared")
-	if err != nil {
-		return err
-	}
-	ratioLine("point query (prepared)", e, p)
+	e, p := median(es), median(ps)
+	e.tps *= rowsPerTxn
+	p.tps *= rowsPerTxn
+	ratioLine(what, e, p)
 	return nil
+}
+
+func median(rs []result) result {
+	sort.Slice(rs, func(i, j int) bool { return rs[i].tps < rs[j].tps })
+	return rs[len(rs)/2]
 }
 
 func ingest(pgbench string, eddy, pg target) error {
@@ -334,32 +355,18 @@ func ingest(pgbench string, eddy, pg target) error {
 		}
 	}
 	single := "\\set id random(1, 1000000000)\nINSERT INTO ing1 VALUES (:id, 'name', 1.5);\n"
-	e, err := pgbenchRun(pgbench, eddy, single, "prepared")
-	if err != nil {
+	if err := sideBySide(pgbench, eddy, pg, "INSERT 1 row (rows/s)", single, 1); err != nil {
 		return err
 	}
-	p, err := pgbenchRun(pgbench, pg, single, "prepared")
-	if err != nil {
-		return err
-	}
-	ratioLine("INSERT 1 row (rows/s)", e, p)
 
 	var vals []string
 	for i := 0; i < 100; i++ {
 		vals = append(vals, fmt.Sprintf("(:id + %d, 'name', %d.5)", i, i))
 	}
 	multi := "\\set id random(1, 1000000000)\nINSERT INTO ing100 VALUES " + strings.Join(vals, ", ") + ";\n"
-	e, err = pgbenchRun(pgbench, eddy, multi, "prepared")
-	if err != nil {
+	if err := sideBySide(pgbench, eddy, pg, "INSERT 100 rows (rows/s)", multi, 100); err != nil {
 		return err
 	}
-	p, err = pgbenchRun(pgbench, pg, multi, "prepared")
-	if err != nil {
-		return err
-	}
-	e.tps *= 100
-	p.tps *= 100
-	ratioLine("INSERT 100 rows (rows/s)", e, p)
 
 	var copyRes [2]result
 	for i, t := range []target{eddy, pg} {
