@@ -49,7 +49,12 @@ func Open(dir string, opts Options) (*Store, error) {
 	po := &pebble.Options{
 		Cache:              cache,
 		FormatMajorVersion: pebble.FormatNewest,
-		Logger:             pebbleLogger{opts.Logger},
+		// Each checkpoint commits every changed view and state row in one
+		// batch; a memtable this size takes several checkpoints before it
+		// is flushed, instead of each large batch becoming its own
+		// level-0 file.
+		MemTableSize: 64 << 20,
+		Logger:       pebbleLogger{opts.Logger},
 	}
 	// Bloom filters let point lookups skip files that cannot hold the key;
 	// one-level indexes save a block lookup per point read.

@@ -207,18 +207,8 @@ func (v *Vector) Get(i int) types.Datum {
 		return types.Null
 	}
 	switch v.Kind {
-	case types.KBool:
-		return types.NewBool(v.I64[i] != 0)
-	case types.KInt:
-		return types.NewInt(v.I64[i])
-	case types.KDate:
-		return types.NewDate(v.I64[i])
-	case types.KTime:
-		return types.NewTime(v.I64[i])
-	case types.KTimestamp:
-		return types.NewTimestamp(v.I64[i])
-	case types.KTimestamptz:
-		return types.NewTimestamptz(v.I64[i])
+	case types.KBool, types.KInt, types.KDate, types.KTime, types.KTimestamp, types.KTimestamptz:
+		return I64Datum(v.Kind, v.I64[i])
 	case types.KFloat:
 		return types.NewFloat(v.F64[i])
 	case types.KString:
@@ -229,6 +219,24 @@ func (v *Vector) Get(i int) types.Datum {
 		return types.NewJSON(v.Str[i])
 	}
 	return v.D[i]
+}
+
+// I64Datum makes the datum of kind k (one of LayoutI64) whose int64 form
+// is x.
+func I64Datum(k types.Kind, x int64) types.Datum {
+	switch k {
+	case types.KBool:
+		return types.NewBool(x != 0)
+	case types.KDate:
+		return types.NewDate(x)
+	case types.KTime:
+		return types.NewTime(x)
+	case types.KTimestamp:
+		return types.NewTimestamp(x)
+	case types.KTimestamptz:
+		return types.NewTimestamptz(x)
+	}
+	return types.NewInt(x)
 }
 
 // Reset empties the vector, keeping its capacity.

@@ -110,7 +110,13 @@ type HashAgg struct {
 	divIntv    *functions.Func
 	// fast finds groups by integer keys (nil when the keys are not
 	// integer-like).
-	fast map[fastKey]*group
+	fast    *fastMap
+	ngroups int
+	gbuf    []*group
+	fkbuf   []fastKey
+	obuf    types.Row
+	srow    types.Row
+	sbuf    []int64
 	// windows indexes groups by their window value (WindowCol) for
 	// watermark-driven emission and cleaning.
 	windows map[int64][]*group
@@ -119,39 +125,129 @@ type HashAgg struct {
 }
 
 type group struct {
-	key   types.Row
-	kstr  string
-	fast  fastKey
+	// Read or written for every row the group receives: first, to share
+	// a cache line.
 	rows  int64
-	st    []aggState
-	prev  types.Row
 	dirty bool // changed since its output was last emitted
 	// unsaved: changed since its state was last persisted.
 	unsaved bool
-	gone    bool
+	// out: the group has an output row downstream.
+	out  bool
+	gone bool
+	st   []aggState
+
+	key  types.Row
+	kstr string // the encoded key (groups not found by a fastKey)
+	fast fastKey
+	// prev is the output row as it was before the group's first change in
+	// this epoch (set while dirty, when out).
+	prev types.Row
 }
 
+// newGroup allocates a group with its n aggregate states in the same
+// block of memory (a group's state is read on every row it receives).
+func newGroup(n int) *group {
+	switch n {
+	case 1:
+		b := new(struct {
+			g  group
+			st [1]aggState
+		})
+		b.g.st = b.st[:]
+		return &b.g
+	case 2:
+		b := new(struct {
+			g  group
+			st [2]aggState
+		})
+		b.g.st = b.st[:]
+		return &b.g
+	case 3:
+		b := new(struct {
+			g  group
+			st [3]aggState
+		})
+		b.g.st = b.st[:]
+		return &b.g
+	case 4:
+		b := new(struct {
+			g  group
+			st [4]aggState
+		})
+		b.g.st = b.st[:]
+		return &b.g
+	}
+	return &group{st: make([]aggState, n)}
+}
+
+// aggState is one aggregate's running state in a group. It is kept
+// small (groups are many): the rarely needed parts live in x.
 type aggState struct {
+	// count: the rows or values counted (count, sum, avg); the values
+	// seen (min, max).
 	count int64
-	// Integer sums are 128-bit: hsum:isum (isum holds the low 64 bits).
-	isum int64
-	hsum int64
+	// lo, hi: an integer sum as 128 bits (hi:lo); a float sum as a
+	// double-double (lo: the sum's bits, hi: the compensation's), so that
+	// retraction does not drift; the extreme of an append-only min/max of
+	// integer-like values (lo).
+	lo, hi int64
+	x      *aggExtra
+}
+
+// aggExtra holds the parts of an aggregate's state few aggregates need.
+type aggExtra struct {
+	ext  types.Datum  // append-only min/max of other values
 	dsum *apd.Decimal // sum of numeric
 	// scales counts the numerics summed per display scale: a sum shows
 	// the largest scale of the values it currently holds, as PostgreSQL's.
 	scales map[int32]int64
-	// Float sums: finite values in a double-double (fsum + fcomp, so that
-	// retraction does not drift), infinities and NaNs counted apart.
-	fsum  float64
-	fcomp float64
-	pinf  int64
-	ninf  int64
-	nan   int64
-	vsum  types.IntervalValue
-	ext   types.Datum // append-only min/max
-	ms    map[string]*msEntry
-	// msDirty are multiset keys changed since the last flush.
+	// Infinities and NaNs in a float sum, counted apart.
+	pinf, ninf, nan int64
+	vsum            types.IntervalValue
+	// ms: the multiset of values (DISTINCT, retractable min/max);
+	// msDirty: its keys changed since the last flush.
+	ms      map[string]*msEntry
 	msDirty map[string]struct{}
+}
+
+// intLayout reports whether an append-only min/max of d's values keeps
+// its extreme in lo.
+func intLayout(d *AggDef) bool { return chunk.LayoutOf(d.ArgType.Kind()) == chunk.LayoutI64 }
+
+// extOf returns the extreme of an append-only min/max (NULL before any
+// value).
+func extOf(d *AggDef, st *aggState) types.Datum {
+	switch {
+	case st.count == 0:
+		return types.Null
+	case intLayout(d):
+		return chunk.I64Datum(d.ArgType.Kind(), st.lo)
+	case st.x != nil:
+		return st.x.ext
+	}
+	return types.Null
+}
+
+// extra returns st.x, creating it.
+func (st *aggState) extra() *aggExtra {
+	if st.x == nil {
+		st.x = &aggExtra{}
+	}
+	return st.x
+}
+
+// multiset returns the aggregate's multiset (nil when it keeps none).
+func (st *aggState) multiset() map[string]*msEntry {
+	if st.x == nil {
+		return nil
+	}
+	return st.x.ms
+}
+
+func (st *aggState) fsum() float64  { return math.Float64frombits(uint64(st.lo)) }
+func (st *aggState) fcomp() float64 { return math.Float64frombits(uint64(st.hi)) }
+func (st *aggState) setFloat(sum, comp float64) {
+	st.lo, st.hi = int64(math.Float64bits(sum)), int64(math.Float64bits(comp))
 }
 
 type msEntry struct {
@@ -169,7 +265,7 @@ func NewHashAgg(cfg HashAggConfig) (*HashAgg, error) {
 		a.gtypes = append(a.gtypes, in.Types[g])
 	}
 	if a.useFast() {
-		a.fast = map[fastKey]*group{}
+		a.fast = &fastMap{}
 	}
 	a.stTypes = StateTypes(a.gtypes, cfg.Aggs)
 	for _, d := range cfg.Aggs {
@@ -243,25 +339,40 @@ func (a *HashAgg) Info() Info { return a.cfg.Info }
 
 func (a *HashAgg) Close() error { return a.cfg.Input.Close() }
 
+// lookup finds (or creates) the group of key.
 func (a *HashAgg) lookup(key types.Row, create bool) *group {
-	a.kb = a.kb[:0]
-	for i, d := range key {
-		a.kb = types.AppendKey(a.kb, d, a.gtypes[i], false)
-	}
-	if g, ok := a.groups[string(a.kb)]; ok {
-		return g
-	}
-	if !create {
-		return nil
-	}
-	g := &group{key: key.Copy(), kstr: string(a.kb), st: make([]aggState, len(a.cfg.Aggs))}
-	for i, d := range a.cfg.Aggs {
-		if d.NeedsMultiset(a.appendOnly) {
-			g.st[i].ms = map[string]*msEntry{}
-			g.st[i].msDirty = map[string]struct{}{}
+	var fk fastKey
+	if a.fast != nil {
+		fk = fastKeyOf(key)
+		if g := a.fast.Get(fk); g != nil || !create {
+			return g
+		}
+	} else {
+		a.kb = a.kb[:0]
+		for i, d := range key {
+			a.kb = types.AppendKey(a.kb, d, a.gtypes[i], false)
+		}
+		if g, ok := a.groups[string(a.kb)]; ok || !create {
+			return g
 		}
 	}
-	a.groups[g.kstr] = g
+	g := newGroup(len(a.cfg.Aggs))
+	g.key = key.Copy()
+	for i, d := range a.cfg.Aggs {
+		if d.NeedsMultiset(a.appendOnly) {
+			x := g.st[i].extra()
+			x.ms = map[string]*msEntry{}
+			x.msDirty = map[string]struct{}{}
+		}
+	}
+	if a.fast != nil {
+		g.fast = fk
+		a.fast.Put(fk, g)
+	} else {
+		g.kstr = string(a.kb)
+		a.groups[g.kstr] = g
+	}
+	a.ngroups++
 	if a.cfg.WindowCol >= 0 {
 		w := key[a.cfg.WindowCol]
 		if !w.IsNull() {
@@ -278,15 +389,38 @@ func (a *HashAgg) lookup(key types.Row, create bool) *group {
 	return g
 }
 
-func (a *HashAgg) markDirty(g *group) {
+// fastKeyOf builds the fastKey of a group key of integer-like values.
+func fastKeyOf(key types.Row) fastKey {
+	var fk fastKey
+	for j, d := range key {
+		if d.IsNull() {
+			fk[2] |= 1 << j
+		} else {
+			fk[j] = d.Int()
+		}
+	}
+	return fk
+}
+
+// markDirty records that g is about to change: it must be called before
+// the change, so that the output row it had can be retracted.
+func (a *HashAgg) markDirty(g *group) error {
 	if !g.dirty {
 		g.dirty = true
 		a.dirty = append(a.dirty, g)
+		if g.out {
+			prev, err := a.output(g)
+			if err != nil {
+				return err
+			}
+			g.prev = prev
+		}
 	}
 	if !g.unsaved {
 		g.unsaved = true
 		a.unsaved = append(a.unsaved, g)
 	}
+	return nil
 }
 
 // Next returns the next message; output for an epoch precedes its barrier.
@@ -295,7 +429,9 @@ func (a *HashAgg) Next(ctx context.Context) (Message, error) {
 		// The one group of a global aggregate exists from the start.
 		a.loaded = true
 		g := a.lookup(types.Row{}, true)
-		a.markDirty(g)
+		if err := a.markDirty(g); err != nil {
+			return Message{}, err
+		}
 	}
 	for len(a.queue) == 0 {
 		m, err := a.cfg.Input.Next(ctx)
@@ -356,100 +492,151 @@ func (a *HashAgg) consume(c *chunk.Chunk) error {
 			key[j] = a.row[g]
 		}
 		g := a.lookup(key, true)
+		if err := a.markDirty(g); err != nil {
+			return err
+		}
 		if err := a.apply(g, a.row, c.Ops[i].Sign()); err != nil {
 			return err
 		}
-		a.markDirty(g)
 	}
 	return nil
 }
 
-// consumeFast is consume for integer-like group keys: it reads the
-// chunk's typed vectors directly.
+// consumeFast is consume for integer-like group keys: it finds the group
+// of every row of the chunk first, then folds the chunk into the groups
+// one aggregate at a time, reading the typed vectors directly.
 func (a *HashAgg) consumeFast(c *chunk.Chunk) error {
-	gv := make([]*chunk.Vector, len(a.cfg.GroupBy))
+	n := c.Len()
+	var gv [2]*chunk.Vector
 	for j, g := range a.cfg.GroupBy {
 		gv[j] = &c.Cols[g]
 	}
-	var key types.Row
-	for i := 0; i < c.Len(); i++ {
-		if !c.Visible(i) {
-			continue
-		}
+	ng := len(a.cfg.GroupBy)
+	// The passes below each touch one kind of memory for all rows, so
+	// that the lookups of different rows overlap instead of waiting for
+	// each other.
+	fks := a.fkbuf[:0]
+	for i := 0; i < n; i++ {
 		var fk fastKey
-		for j, v := range gv {
-			if v.IsNull(i) {
+		for j := 0; j < ng; j++ {
+			if v := gv[j]; v.IsNull(i) {
 				fk[2] |= 1 << j
 			} else {
 				fk[j] = v.I64[i]
 			}
 		}
-		g := a.fast[fk]
+		fks = append(fks, fk)
+	}
+	gs, signs := a.gbuf[:0], a.sbuf[:0]
+	for i := range fks {
+		var g *group
+		sign := int64(0)
+		if c.Visible(i) {
+			g, sign = a.fast.Get(fks[i]), c.Ops[i].Sign()
+		}
+		gs, signs = append(gs, g), append(signs, sign)
+	}
+	for i, g := range gs {
+		if signs[i] == 0 {
+			continue
+		}
 		if g == nil {
-			key = make(types.Row, len(gv))
-			for j, v := range gv {
-				key[j] = v.Get(i)
+			key := make(types.Row, ng)
+			for j := 0; j < ng; j++ {
+				key[j] = gv[j].Get(i)
 			}
 			g = a.lookup(key, true)
-			g.fast = fk
-			a.fast[fk] = g
+			gs[i] = g
 		}
-		if err := a.applyAt(g, c, i, c.Ops[i].Sign()); err != nil {
+		if !g.dirty || !g.unsaved {
+			if err := a.markDirty(g); err != nil {
+				return err
+			}
+		}
+		g.rows += signs[i]
+	}
+	a.fkbuf, a.gbuf, a.sbuf = fks, gs, signs
+	for k := range a.cfg.Aggs {
+		if err := a.applyColumn(k, c, gs, signs); err != nil {
 			return err
 		}
-		a.markDirty(g)
 	}
 	return nil
 }
 
-// applyAt is apply for row i of c, reading typed vectors where it can.
-func (a *HashAgg) applyAt(g *group, c *chunk.Chunk, i int, sign int64) error {
-	g.rows += sign
-	for k := range a.cfg.Aggs {
-		d := &a.cfg.Aggs[k]
+// applyColumn folds aggregate k's input column of c into the groups gs
+// (one per row, nil for rows to skip) with the rows' signs.
+func (a *HashAgg) applyColumn(k int, c *chunk.Chunk, gs []*group, signs []int64) error {
+	d := &a.cfg.Aggs[k]
+	var filter *chunk.Vector
+	if d.Filter >= 0 {
+		filter = &c.Cols[d.Filter]
+	}
+	skip := func(i int) bool {
+		return gs[i] == nil || (filter != nil && (filter.IsNull(i) || filter.I64[i] == 0))
+	}
+	if d.Kind == AggCountStar {
+		for i, g := range gs {
+			if !skip(i) {
+				g.st[k].count += signs[i]
+			}
+		}
+		return nil
+	}
+	vec := &c.Cols[d.Arg]
+	multiset := d.NeedsMultiset(a.appendOnly)
+	layout := chunk.LayoutOf(vec.Kind)
+	switch {
+	case multiset:
+	case d.Kind == AggCount:
+		for i, g := range gs {
+			if !skip(i) && !vec.IsNull(i) {
+				g.st[k].count += signs[i]
+			}
+		}
+		return nil
+	case (d.Kind == AggSum || d.Kind == AggAvg) && d.ArgType.IsInteger():
+		for i, g := range gs {
+			if !skip(i) && !vec.IsNull(i) {
+				st := &g.st[k]
+				st.count += signs[i]
+				st.addInt(vec.I64[i], signs[i])
+			}
+		}
+		return nil
+	case (d.Kind == AggSum || d.Kind == AggAvg) && vec.Kind == types.KFloat:
+		for i, g := range gs {
+			if !skip(i) && !vec.IsNull(i) {
+				st := &g.st[k]
+				st.count += signs[i]
+				st.addFloat(vec.F64[i], signs[i])
+			}
+		}
+		return nil
+	case (d.Kind == AggMin || d.Kind == AggMax) && layout == chunk.LayoutI64:
+		for i, g := range gs {
+			if skip(i) || vec.IsNull(i) {
+				continue
+			}
+			st := &g.st[k]
+			if x := vec.I64[i]; st.count == 0 || (d.Kind == AggMin && x < st.lo) || (d.Kind == AggMax && x > st.lo) {
+				st.lo = x
+			}
+			st.count++
+		}
+		return nil
+	}
+	for i, g := range gs {
+		if skip(i) || vec.IsNull(i) {
+			continue
+		}
 		st := &g.st[k]
-		if d.Filter >= 0 {
-			f := &c.Cols[d.Filter]
-			if f.IsNull(i) || f.I64[i] == 0 {
-				continue
-			}
-		}
-		if d.Kind == AggCountStar {
-			st.count += sign
+		v := vec.Get(i)
+		if multiset && !a.multiset(d, st, v, signs[i]) {
 			continue
 		}
-		vec := &c.Cols[d.Arg]
-		if vec.IsNull(i) {
-			continue
-		}
-		if st.ms != nil {
-			v := vec.Get(i)
-			if !a.multiset(d, st, v, sign) {
-				continue
-			}
-			if err := a.applyValue(d, st, v, sign); err != nil {
-				return err
-			}
-			continue
-		}
-		switch {
-		case d.Kind == AggCount:
-			st.count += sign
-		case (d.Kind == AggSum || d.Kind == AggAvg) && d.ArgType.IsInteger():
-			st.count += sign
-			st.addInt(vec.I64[i], sign)
-		case (d.Kind == AggSum || d.Kind == AggAvg) && vec.Kind == types.KFloat:
-			st.count += sign
-			st.addFloat(vec.F64[i], sign)
-		case (d.Kind == AggMin || d.Kind == AggMax) && chunk.LayoutOf(vec.Kind) == chunk.LayoutI64:
-			x := vec.I64[i]
-			if st.ext.IsNull() || (d.Kind == AggMin && x < st.ext.Int()) || (d.Kind == AggMax && x > st.ext.Int()) {
-				st.ext = vec.Get(i)
-			}
-		default:
-			if err := a.applyValue(d, st, vec.Get(i), sign); err != nil {
-				return err
-			}
+		if err := a.applyValue(d, st, v, signs[i]); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -460,15 +647,16 @@ func (a *HashAgg) applyAt(g *group, c *chunk.Chunk, i int, sign int64) error {
 // first copy; min/max: never, the multiset is their state).
 func (a *HashAgg) multiset(d *AggDef, st *aggState, v types.Datum, sign int64) bool {
 	a.kb = types.AppendKey(a.kb[:0], v, d.ArgType, false)
-	e := st.ms[string(a.kb)]
+	x := st.x
+	e := x.ms[string(a.kb)]
 	if e == nil {
 		e = &msEntry{val: v}
-		st.ms[string(a.kb)] = e
+		x.ms[string(a.kb)] = e
 	}
 	e.count += sign
-	st.msDirty[string(a.kb)] = struct{}{}
+	x.msDirty[string(a.kb)] = struct{}{}
 	if e.count == 0 {
-		delete(st.ms, string(a.kb))
+		delete(x.ms, string(a.kb))
 	}
 	if d.Distinct && !((sign > 0 && e.count == 1) || (sign < 0 && e.count == 0)) {
 		return false
@@ -495,7 +683,7 @@ func (a *HashAgg) apply(g *group, row types.Row, sign int64) error {
 		if v.IsNull() {
 			continue
 		}
-		if st.ms != nil && !a.multiset(d, st, v, sign) {
+		if st.x != nil && st.x.ms != nil && !a.multiset(d, st, v, sign) {
 			continue
 		}
 		if err := a.applyValue(d, st, v, sign); err != nil {
@@ -515,25 +703,26 @@ func (a *HashAgg) applyValue(d *AggDef, st *aggState, v types.Datum, sign int64)
 		case types.Int2, types.Int4, types.Int8:
 			st.addInt(v.Int(), sign)
 		case types.Numeric:
-			if st.dsum == nil {
-				st.dsum = new(apd.Decimal)
+			x := st.extra()
+			if x.dsum == nil {
+				x.dsum = new(apd.Decimal)
 			}
-			if st.scales == nil {
-				st.scales = map[int32]int64{}
+			if x.scales == nil {
+				x.scales = map[int32]int64{}
 			}
 			sc := -v.Decimal().Exponent
 			if sc < 0 {
 				sc = 0
 			}
-			st.scales[sc] += sign
-			if st.scales[sc] == 0 {
-				delete(st.scales, sc)
+			x.scales[sc] += sign
+			if x.scales[sc] == 0 {
+				delete(x.scales, sc)
 			}
 			var err error
 			if sign > 0 {
-				_, err = decCtx.Add(st.dsum, st.dsum, v.Decimal())
+				_, err = decCtx.Add(x.dsum, x.dsum, v.Decimal())
 			} else {
-				_, err = decCtx.Sub(st.dsum, st.dsum, v.Decimal())
+				_, err = decCtx.Sub(x.dsum, x.dsum, v.Decimal())
 			}
 			if err != nil {
 				return err
@@ -541,99 +730,111 @@ func (a *HashAgg) applyValue(d *AggDef, st *aggState, v types.Datum, sign int64)
 		case types.Float4, types.Float8:
 			st.addFloat(v.Float(), sign)
 		case types.Interval:
-			iv := v.Interval()
-			st.vsum.Months += int32(sign) * iv.Months
-			st.vsum.Days += int32(sign) * iv.Days
-			st.vsum.Micros += sign * iv.Micros
+			iv, x := v.Interval(), st.extra()
+			x.vsum.Months += int32(sign) * iv.Months
+			x.vsum.Days += int32(sign) * iv.Days
+			x.vsum.Micros += sign * iv.Micros
 		default:
 			return sqlerr.NotSupported("sum of %s in a materialized view", d.ArgType)
 		}
 	case AggMin, AggMax:
 		// Append-only input: keep the extreme.
-		if st.ext.IsNull() {
-			st.ext = v
+		if intLayout(d) {
+			if x := v.Int(); st.count == 0 || (d.Kind == AggMin && x < st.lo) || (d.Kind == AggMax && x > st.lo) {
+				st.lo = x
+			}
+			st.count++
 			return nil
 		}
-		c := types.Compare(v, st.ext)
+		x := st.extra()
+		st.count++
+		if x.ext.IsNull() {
+			x.ext = v
+			return nil
+		}
+		c := types.Compare(v, x.ext)
 		if (d.Kind == AggMin && c < 0) || (d.Kind == AggMax && c > 0) {
-			st.ext = v
+			x.ext = v
 		}
 	}
 	return nil
 }
 
-// addFloat adds sign*x to the float sum: exactly enough that adding and
+// addFloat adds sign*v to the float sum: exactly enough that adding and
 // then removing a value leaves the sum as it was.
-func (st *aggState) addFloat(x float64, sign int64) {
+func (st *aggState) addFloat(v float64, sign int64) {
 	switch {
-	case math.IsNaN(x):
-		st.nan += sign
+	case math.IsNaN(v):
+		st.extra().nan += sign
 		return
-	case math.IsInf(x, 1):
-		st.pinf += sign
+	case math.IsInf(v, 1):
+		st.extra().pinf += sign
 		return
-	case math.IsInf(x, -1):
-		st.ninf += sign
+	case math.IsInf(v, -1):
+		st.extra().ninf += sign
 		return
 	}
-	x *= float64(sign)
-	// TwoSum: s + e == fsum + x exactly.
-	s := st.fsum + x
-	bp := s - st.fsum
-	e := (st.fsum - (s - bp)) + (x - bp)
-	st.fsum = s
-	st.fcomp += e
-	// Renormalise so fsum holds the rounded total.
-	s = st.fsum + st.fcomp
-	st.fcomp -= s - st.fsum
-	st.fsum = s
+	v *= float64(sign)
+	sum, comp := st.fsum(), st.fcomp()
+	// TwoSum: s + e == sum + v exactly.
+	s := sum + v
+	bp := s - sum
+	e := (sum - (s - bp)) + (v - bp)
+	sum = s
+	comp += e
+	// Renormalise so sum holds the rounded total.
+	s = sum + comp
+	comp -= s - sum
+	st.setFloat(s, comp)
 }
 
 // floatSum returns the float sum, with PostgreSQL's results for
 // infinities and NaN.
 func (st *aggState) floatSum() float64 {
-	switch {
-	case st.nan > 0 || (st.pinf > 0 && st.ninf > 0):
-		return math.NaN()
-	case st.pinf > 0:
-		return math.Inf(1)
-	case st.ninf > 0:
-		return math.Inf(-1)
+	if x := st.x; x != nil {
+		switch {
+		case x.nan > 0 || (x.pinf > 0 && x.ninf > 0):
+			return math.NaN()
+		case x.pinf > 0:
+			return math.Inf(1)
+		case x.ninf > 0:
+			return math.Inf(-1)
+		}
 	}
-	return st.fsum + st.fcomp
+	return st.fsum() + st.fcomp()
 }
 
-// addInt adds sign*x to the 128-bit integer sum.
-func (st *aggState) addInt(x, sign int64) {
+// addInt adds sign*v to the 128-bit integer sum.
+func (st *aggState) addInt(v, sign int64) {
 	if sign < 0 {
-		// -x can overflow for MinInt64: subtract instead.
-		lo, borrow := bits.Sub64(uint64(st.isum), uint64(x), 0)
-		st.hsum = st.hsum - (x >> 63) - int64(borrow)
-		st.isum = int64(lo)
+		// -v can overflow for MinInt64: subtract instead.
+		lo, borrow := bits.Sub64(uint64(st.lo), uint64(v), 0)
+		st.hi = st.hi - (v >> 63) - int64(borrow)
+		st.lo = int64(lo)
 		return
 	}
-	lo, carry := bits.Add64(uint64(st.isum), uint64(x), 0)
-	st.hsum = st.hsum + (x >> 63) + int64(carry)
-	st.isum = int64(lo)
+	lo, carry := bits.Add64(uint64(st.lo), uint64(v), 0)
+	st.hi = st.hi + (v >> 63) + int64(carry)
+	st.lo = int64(lo)
 }
 
 // fitsInt64 reports whether the 128-bit sum fits in an int64.
 func (st *aggState) fitsInt64() bool {
-	return (st.hsum == 0 && st.isum >= 0) || (st.hsum == -1 && st.isum < 0)
+	return (st.hi == 0 && st.lo >= 0) || (st.hi == -1 && st.lo < 0)
 }
 
 // intSumDecimal returns the 128-bit integer sum as a numeric.
 func (st *aggState) intSumDecimal() *apd.Decimal {
 	d := new(apd.Decimal)
 	if st.fitsInt64() {
-		d.SetInt64(st.isum)
+		d.SetInt64(st.lo)
 		return d
 	}
 	var b big.Int
-	b.SetInt64(st.hsum)
+	b.SetInt64(st.hi)
 	b.Lsh(&b, 64)
 	var lo big.Int
-	lo.SetUint64(uint64(st.isum))
+	lo.SetUint64(uint64(st.lo))
 	b.Add(&b, &lo)
 	d.Coeff.SetMathBigInt(&b)
 	if d.Coeff.Sign() < 0 {
@@ -654,8 +855,8 @@ func (st *aggState) setIntSum(d *apd.Decimal) {
 	}
 	lo := new(big.Int).And(b, new(big.Int).SetUint64(^uint64(0)))
 	hi := new(big.Int).Rsh(b, 64)
-	st.isum = int64(lo.Uint64())
-	st.hsum = hi.Int64()
+	st.lo = int64(lo.Uint64())
+	st.hi = hi.Int64()
 }
 
 // result computes aggregate i of a group.
@@ -665,13 +866,14 @@ func (a *HashAgg) result(i int, st *aggState) (types.Datum, error) {
 	case AggCountStar, AggCount:
 		return types.NewInt(st.count), nil
 	case AggMin, AggMax:
-		if st.ms == nil {
-			return st.ext, nil
+		ms := st.multiset()
+		if ms == nil {
+			return extOf(d, st), nil
 		}
 		var best types.Datum
 		var bestKey string
 		first := true
-		for k, e := range st.ms {
+		for k, e := range ms {
 			if first || (d.Kind == AggMin && k < bestKey) || (d.Kind == AggMax && k > bestKey) {
 				best, bestKey, first = e.val, k, false
 			}
@@ -687,7 +889,7 @@ func (a *HashAgg) result(i int, st *aggState) (types.Datum, error) {
 		if !st.fitsInt64() {
 			return types.Null, sqlerr.New(sqlerr.NumericValueOutOfRange, "bigint out of range")
 		}
-		sum = types.NewInt(st.isum)
+		sum = types.NewInt(st.lo)
 		if d.Kind == AggAvg {
 			sum = types.NewDecimal(st.intSumDecimal())
 		}
@@ -695,14 +897,14 @@ func (a *HashAgg) result(i int, st *aggState) (types.Datum, error) {
 		sum = types.NewDecimal(st.intSumDecimal())
 	case types.Numeric:
 		x := new(apd.Decimal)
-		if st.dsum != nil {
-			x.Set(st.dsum)
-		}
-		// Show the largest scale among the values summed now.
 		var scale int32
-		for sc := range st.scales {
-			if sc > scale {
-				scale = sc
+		if st.x != nil && st.x.dsum != nil {
+			x.Set(st.x.dsum)
+			// Show the largest scale among the values summed now.
+			for sc := range st.x.scales {
+				if sc > scale {
+					scale = sc
+				}
 			}
 		}
 		if x.Form == apd.Finite {
@@ -717,7 +919,11 @@ func (a *HashAgg) result(i int, st *aggState) (types.Datum, error) {
 			sum = types.NewFloat(float64(float32(st.floatSum())))
 		}
 	case types.Interval:
-		sum = types.NewInterval(st.vsum)
+		if st.x != nil {
+			sum = types.NewInterval(st.x.vsum)
+		} else {
+			sum = types.NewInterval(types.IntervalValue{})
+		}
 	}
 	if d.Kind == AggSum {
 		return sum, nil
@@ -735,7 +941,11 @@ func (a *HashAgg) result(i int, st *aggState) (types.Datum, error) {
 }
 
 func (a *HashAgg) output(g *group) (types.Row, error) {
-	row := make(types.Row, 0, len(g.key)+len(a.cfg.Aggs))
+	return a.appendOutput(make(types.Row, 0, len(g.key)+len(a.cfg.Aggs)), g)
+}
+
+// appendOutput appends g's output row to row.
+func (a *HashAgg) appendOutput(row types.Row, g *group) (types.Row, error) {
 	row = append(row, g.key...)
 	for i := range a.cfg.Aggs {
 		v, err := a.result(i, &g.st[i])
@@ -749,26 +959,29 @@ func (a *HashAgg) output(g *group) (types.Row, error) {
 
 // emit appends the change of g's output row to c.
 func (a *HashAgg) emit(c *chunk.Chunk, g *group) error {
-	exists := g.rows > 0 || a.cfg.Global
-	if !exists {
-		if g.prev != nil {
-			c.AppendRow(chunk.Delete, g.prev)
-			g.prev = nil
+	prev := g.prev
+	g.prev = nil
+	if g.rows <= 0 && !a.cfg.Global {
+		if g.out {
+			c.AppendRow(chunk.Delete, prev)
+			g.out = false
 		}
 		return nil
 	}
-	out, err := a.output(g)
+	// The row is copied into c: one buffer serves every group.
+	out, err := a.appendOutput(a.obuf[:0], g)
 	if err != nil {
 		return err
 	}
+	a.obuf = out
 	switch {
-	case g.prev == nil:
+	case !g.out:
 		c.AppendRow(chunk.Insert, out)
-	case !rowsEqual(g.prev, out):
-		c.AppendRow(chunk.UpdateDelete, g.prev)
+	case !rowsEqual(prev, out):
+		c.AppendRow(chunk.UpdateDelete, prev)
 		c.AppendRow(chunk.UpdateInsert, out)
 	}
-	g.prev = out
+	g.out = true
 	return nil
 }
 
@@ -828,14 +1041,14 @@ func (a *HashAgg) persist(g *group) {
 		a.cfg.Groups.Put(g.key, a.stateRow(g))
 	}
 	for i := range g.st {
-		st := &g.st[i]
-		if st.msDirty == nil {
+		x := g.st[i].x
+		if x == nil || x.msDirty == nil {
 			continue
 		}
 		t := a.cfg.Multisets[i]
-		for k := range st.msDirty {
+		for k := range x.msDirty {
 			key := append(append(types.Row{}, g.key...), types.Null)
-			if e, ok := st.ms[k]; ok {
+			if e, ok := x.ms[k]; ok {
 				key[len(key)-1] = e.val
 				t.Put(key, types.Row{types.NewInt(e.count), e.val})
 			} else {
@@ -846,12 +1059,14 @@ func (a *HashAgg) persist(g *group) {
 				}
 			}
 		}
-		clear(st.msDirty)
+		clear(x.msDirty)
 	}
 }
 
+// stateRow returns g's state row, in a buffer reused by the next call
+// (the state table encodes it at once).
 func (a *HashAgg) stateRow(g *group) types.Row {
-	row := make(types.Row, 0, len(a.stTypes))
+	row := a.srow[:0]
 	row = append(row, g.key...)
 	row = append(row, types.NewInt(g.rows))
 	for i := range g.st {
@@ -862,25 +1077,30 @@ func (a *HashAgg) stateRow(g *group) types.Row {
 		case types.Numeric:
 			if d.ArgType.ID == types.Int8 {
 				row = append(row, types.NewDecimal(st.intSumDecimal()))
-			} else if st.dsum != nil {
-				row = append(row, types.NewDecimal(new(apd.Decimal).Set(st.dsum)))
+			} else if st.x != nil && st.x.dsum != nil {
+				row = append(row, types.NewDecimal(new(apd.Decimal).Set(st.x.dsum)))
 			} else {
 				row = append(row, types.Null)
 			}
 		case types.Float8:
-			row = append(row, types.NewFloat(st.fsum))
+			row = append(row, types.NewFloat(st.fsum()))
 		case types.Interval:
-			row = append(row, types.NewInterval(st.vsum))
+			var iv types.IntervalValue
+			if st.x != nil {
+				iv = st.x.vsum
+			}
+			row = append(row, types.NewInterval(iv))
 		default:
-			row = append(row, types.NewInt(st.isum))
+			row = append(row, types.NewInt(st.lo))
 		}
-		if d.Kind == AggMin || d.Kind == AggMax {
-			row = append(row, st.ext)
+		if (d.Kind == AggMin || d.Kind == AggMax) && st.multiset() == nil {
+			row = append(row, extOf(&d, st))
 		} else {
 			row = append(row, types.Null)
 		}
-		row = append(row, st.encodeAux())
+		row = append(row, st.encodeAux(sumType(d).ID == types.Float8))
 	}
+	a.srow = row
 	return row
 }
 
@@ -888,20 +1108,25 @@ func (a *HashAgg) stateRow(g *group) types.Row {
 // present, as text "key:value,...": numeric scales ("s<scale>:<count>"),
 // float specials ("pinf", "ninf", "nan") and the float compensation
 // ("c": its bits).
-func (st *aggState) encodeAux() types.Datum {
+func (st *aggState) encodeAux(float bool) types.Datum {
 	var parts []string
-	keys := make([]int32, 0, len(st.scales))
-	for k := range st.scales {
+	var scales map[int32]int64
+	var pinf, ninf, nan int64
+	if x := st.x; x != nil {
+		scales, pinf, ninf, nan = x.scales, x.pinf, x.ninf, x.nan
+	}
+	keys := make([]int32, 0, len(scales))
+	for k := range scales {
 		keys = append(keys, k)
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
 	for _, k := range keys {
-		parts = append(parts, "s"+strconv.FormatInt(int64(k), 10)+":"+strconv.FormatInt(st.scales[k], 10))
+		parts = append(parts, "s"+strconv.FormatInt(int64(k), 10)+":"+strconv.FormatInt(scales[k], 10))
 	}
 	for _, kv := range []struct {
 		k string
 		v int64
-	}{{"pinf", st.pinf}, {"ninf", st.ninf}, {"nan", st.nan}, {"c", int64(math.Float64bits(st.fcomp))}} {
+	}{{"pinf", pinf}, {"ninf", ninf}, {"nan", nan}, {"c", st.fcompBits(float)}} {
 		if kv.v != 0 {
 			parts = append(parts, kv.k+":"+strconv.FormatInt(kv.v, 10))
 		}
@@ -910,6 +1135,15 @@ func (st *aggState) encodeAux() types.Datum {
 		return types.Null
 	}
 	return types.NewString(strings.Join(parts, ","))
+}
+
+// fcompBits is the float sum's compensation as stored ("c" in the aux
+// column); zero for sums of other types, whose hi is not a float.
+func (st *aggState) fcompBits(float bool) int64 {
+	if float {
+		return st.hi
+	}
+	return 0
 }
 
 func (st *aggState) decodeAux(d types.Datum) {
@@ -929,19 +1163,20 @@ func (st *aggState) decodeAux(d types.Datum) {
 		case strings.HasPrefix(k, "s"):
 			sc, err := strconv.ParseInt(k[1:], 10, 32)
 			if err == nil {
-				if st.scales == nil {
-					st.scales = map[int32]int64{}
+				x := st.extra()
+				if x.scales == nil {
+					x.scales = map[int32]int64{}
 				}
-				st.scales[int32(sc)] = n
+				x.scales[int32(sc)] = n
 			}
 		case k == "pinf":
-			st.pinf = n
+			st.extra().pinf = n
 		case k == "ninf":
-			st.ninf = n
+			st.extra().ninf = n
 		case k == "nan":
-			st.nan = n
+			st.extra().nan = n
 		case k == "c":
-			st.fcomp = math.Float64frombits(uint64(n))
+			st.hi = n
 		}
 	}
 }
@@ -951,9 +1186,11 @@ func (a *HashAgg) drop(g *group) {
 		return
 	}
 	g.gone = true
-	delete(a.groups, g.kstr)
-	if a.fast != nil && a.fast[g.fast] == g {
-		delete(a.fast, g.fast)
+	a.ngroups--
+	if a.fast != nil {
+		a.fast.Delete(g.fast, g)
+	} else {
+		delete(a.groups, g.kstr)
 	}
 	if a.cfg.WindowCol >= 0 && !g.key[a.cfg.WindowCol].IsNull() {
 		ws := g.key[a.cfg.WindowCol].Micros()
@@ -1025,11 +1262,12 @@ func (a *HashAgg) watermark(w *Watermark) error {
 			// the view).
 			g.rows = 0
 			for i := range g.st {
-				st := &g.st[i]
-				for k := range st.ms {
-					st.msDirty[k] = struct{}{}
+				if x := g.st[i].x; x != nil && x.ms != nil {
+					for k := range x.ms {
+						x.msDirty[k] = struct{}{}
+					}
+					clear(x.ms)
 				}
-				clear(st.ms)
 			}
 			a.persist(g)
 			a.drop(g)
@@ -1066,18 +1304,24 @@ func (a *HashAgg) Restore(r storage.Reader) error {
 						st.setIntSum(s.Decimal())
 					}
 				} else if !s.IsNull() {
-					st.dsum = new(apd.Decimal).Set(s.Decimal())
+					st.extra().dsum = new(apd.Decimal).Set(s.Decimal())
 				}
 			case types.Float8:
-				st.fsum = s.Float()
+				st.lo = int64(math.Float64bits(s.Float()))
 			case types.Interval:
-				st.vsum = s.Interval()
+				if iv := s.Interval(); iv != (types.IntervalValue{}) {
+					st.extra().vsum = iv
+				}
 			default:
-				st.isum = s.Int()
-				st.hsum = st.isum >> 63
+				st.lo = s.Int()
+				st.hi = st.lo >> 63
 			}
-			if d.Kind == AggMin || d.Kind == AggMax {
-				st.ext = val[base+2]
+			if ext := val[base+2]; (d.Kind == AggMin || d.Kind == AggMax) && !ext.IsNull() && !d.NeedsMultiset(a.appendOnly) {
+				if intLayout(&d) {
+					st.lo, st.count = ext.Int(), max(st.count, 1)
+				} else {
+					st.extra().ext, st.count = ext, max(st.count, 1)
+				}
 			}
 			st.decodeAux(val[base+3])
 		}
@@ -1095,24 +1339,27 @@ func (a *HashAgg) Restore(r storage.Reader) error {
 			st := &g.st[i]
 			v := val[1] // as written
 			a.kb = types.AppendKey(a.kb[:0], v, a.cfg.Aggs[i].ArgType, false)
-			st.ms[string(a.kb)] = &msEntry{val: v, count: val[0].Int()}
+			st.x.ms[string(a.kb)] = &msEntry{val: v, count: val[0].Int()}
 			return nil
 		})
 		if err != nil {
 			return err
 		}
 	}
-	for _, g := range a.groups {
-		if a.cfg.EOWC || (g.rows == 0 && !a.cfg.Global) {
-			continue
-		}
-		out, err := a.output(g)
-		if err != nil {
-			return err
-		}
-		g.prev = out
+	// The output rows the groups last produced are downstream (in the
+	// view's committed state); EOWC has emitted only closed windows, which
+	// are gone.
+	mark := func(g *group) {
+		g.out = !a.cfg.EOWC && (g.rows > 0 || a.cfg.Global)
 	}
-	if a.cfg.Global && len(a.groups) > 0 {
+	if a.fast != nil {
+		a.fast.Range(mark)
+	} else {
+		for _, g := range a.groups {
+			mark(g)
+		}
+	}
+	if a.cfg.Global && a.ngroups > 0 {
 		a.loaded = true
 	}
 	return nil

@@ -45,6 +45,7 @@ var (
 	events   = flag.Int64("events", 10_000_000, "events pushed through the streaming benchmark")
 	samples  = flag.Int("samples", 100, "INSERT-to-view visibility samples")
 	cpuProf  = flag.String("cpuprofile", "", "write a CPU profile of the streaming dataflow run")
+	memProf  = flag.String("memprofile", "", "write an allocation profile of the streaming dataflow run")
 )
 
 // target is one database under test.

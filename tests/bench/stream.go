@@ -166,6 +166,16 @@ func runDataflow(n int64, keys int64) (time.Duration, int, error) {
 		_ = pprof.StartCPUProfile(f)
 		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
+	if *memProf != "" && keys == streamKeys {
+		runtime.MemProfileRate = 64 << 10
+		defer func() {
+			f, err := os.Create(*memProf)
+			if err == nil {
+				_ = pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		}()
+	}
 	start := cpuTime()
 	for {
 		m, err := mat.Next(ctx)
