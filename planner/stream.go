@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/eddy-db/eddy/sql/catalog"
@@ -46,6 +47,9 @@ type StreamNode struct {
 	AppendOnly bool
 	// WatermarkCols are output columns that carry watermarks.
 	WatermarkCols []int
+	// WindowCols are output columns holding the window start or end of a
+	// TUMBLE or HOP (few distinct values at a time).
+	WindowCols []int
 
 	// SSource / SMaterialize.
 	Table *catalog.Object
@@ -237,7 +241,7 @@ func (b *streamBuilder) build(p Plan) (*StreamNode, error) {
 			return nil, err
 		}
 		return &StreamNode{Op: SFilter, Inputs: []*StreamNode{in}, Cond: x.Cond, Cols: in.Cols, Hidden: in.Hidden,
-			Key: in.Key, AppendOnly: in.AppendOnly, WatermarkCols: in.WatermarkCols}, nil
+			Key: in.Key, AppendOnly: in.AppendOnly, WatermarkCols: in.WatermarkCols, WindowCols: in.WindowCols}, nil
 	case *Project:
 		if len(x.Cols) == 0 && len(x.Exprs) == 0 {
 			return b.build(x.Input)
@@ -271,6 +275,7 @@ func (b *streamBuilder) build(p Plan) (*StreamNode, error) {
 				n.WatermarkCols = append(n.WatermarkCols, len(in.Cols), len(in.Cols)+1)
 			}
 		}
+		n.WindowCols = append(append([]int{}, in.WindowCols...), len(in.Cols), len(in.Cols)+1)
 		return n, nil
 	case *Agg:
 		return b.agg(x)
@@ -379,6 +384,11 @@ func project(in *StreamNode, exprs []Expr, cols []types.Column) *StreamNode {
 			n.WatermarkCols = append(n.WatermarkCols, pos)
 		}
 	}
+	for _, w := range in.WindowCols {
+		if pos, ok := where[w]; ok {
+			n.WindowCols = append(n.WindowCols, pos)
+		}
+	}
 	return n
 }
 
@@ -459,6 +469,11 @@ func (b *streamBuilder) agg(x *Agg) (*StreamNode, error) {
 	}
 	for i := range x.GroupBy {
 		n.Key = append(n.Key, i)
+	}
+	for gi, c := range n.GroupBy {
+		if slices.Contains(in.WindowCols, c) {
+			n.WindowCols = append(n.WindowCols, gi)
+		}
 	}
 	// A group by a window column of a watermarked stream can emit on
 	// window close and clean its state by the watermark.

@@ -12,6 +12,11 @@
 package state
 
 import (
+	"bytes"
+	"cmp"
+	"encoding/binary"
+	"slices"
+
 	"github.com/eddy-db/eddy/sql/types"
 	"github.com/eddy-db/eddy/storage"
 )
@@ -23,17 +28,40 @@ type Table struct {
 	store    *storage.Store
 	keyTypes []types.Type
 	valTypes []types.Type
-	// dirty maps key bytes to the new value (nil = deleted) since the
-	// last flush.
-	dirty map[string][]byte
-	kb    []byte
-	vb    []byte
+	// The changes since the last flush, in order: keys and values are
+	// appended to buf, and log locates them. Flush sorts the log by key
+	// (the last change of a key wins), so that the batch reaches the
+	// memtable in key order, which inserts cheaply.
+	buf []byte
+	log []change
+}
+
+// change is one Put (vlen >= 0) or Delete (vlen < 0) of the log.
+type change struct {
+	off        int
+	klen, vlen int32
+	// pre: the key's first 8 bytes after the table prefix, big-endian,
+	// which decide most comparisons while sorting.
+	pre uint64
+}
+
+func (t *Table) logChange(off, klen, vlen int) {
+	var pre uint64
+	k := t.buf[off+len(t.prefix) : off+klen]
+	if len(k) >= 8 {
+		pre = binary.BigEndian.Uint64(k)
+	} else {
+		for i, b := range k {
+			pre |= uint64(b) << (56 - 8*i)
+		}
+	}
+	t.log = append(t.log, change{off: off, klen: int32(klen), vlen: int32(vlen), pre: pre})
 }
 
 // New returns the state table with the given id; rows have keys of
 // keyTypes and values of valTypes.
 func New(store *storage.Store, id uint32, keyTypes, valTypes []types.Type) *Table {
-	return &Table{ID: id, prefix: storage.TablePrefix(id), store: store, keyTypes: keyTypes, valTypes: valTypes, dirty: map[string][]byte{}}
+	return &Table{ID: id, prefix: storage.TablePrefix(id), store: store, keyTypes: keyTypes, valTypes: valTypes}
 }
 
 // Key encodes a key row (memcomparable, with the table prefix).
@@ -47,44 +75,97 @@ func (t *Table) Key(dst []byte, key types.Row) []byte {
 
 // Put records key -> val for the current epoch.
 func (t *Table) Put(key, val types.Row) {
-	t.kb = t.Key(t.kb[:0], key)
-	t.vb = types.AppendRowValue(t.vb[:0], val, t.valTypes)
-	t.dirty[string(t.kb)] = append([]byte(nil), t.vb...)
+	off := len(t.buf)
+	t.buf = t.Key(t.buf, key)
+	t.putValue(off, val)
 }
 
 // PutEncoded records an already encoded key (from Key) and value row.
 func (t *Table) PutEncoded(key []byte, val types.Row) {
-	t.vb = types.AppendRowValue(t.vb[:0], val, t.valTypes)
-	t.dirty[string(key)] = append([]byte(nil), t.vb...)
+	off := len(t.buf)
+	t.buf = append(t.buf, key...)
+	t.putValue(off, val)
+}
+
+func (t *Table) putValue(off int, val types.Row) {
+	klen := len(t.buf) - off
+	t.buf = types.AppendRowValue(t.buf, val, t.valTypes)
+	t.logChange(off, klen, len(t.buf)-off-klen)
 }
 
 // Delete records the removal of key for the current epoch.
 func (t *Table) Delete(key types.Row) {
-	t.kb = t.Key(t.kb[:0], key)
-	t.dirty[string(t.kb)] = nil
+	off := len(t.buf)
+	t.buf = t.Key(t.buf, key)
+	t.logChange(off, len(t.buf)-off, -1)
 }
 
 // DeleteEncoded records the removal of an encoded key.
-func (t *Table) DeleteEncoded(key []byte) { t.dirty[string(key)] = nil }
+func (t *Table) DeleteEncoded(key []byte) {
+	off := len(t.buf)
+	t.buf = append(t.buf, key...)
+	t.logChange(off, len(key), -1)
+}
+
+func (t *Table) key(c change) []byte { return t.buf[c.off : c.off+int(c.klen)] }
 
 // Dirty returns the number of keys changed since the last flush.
-func (t *Table) Dirty() int { return len(t.dirty) }
+func (t *Table) Dirty() int {
+	t.compact()
+	return len(t.log)
+}
 
-// Flush writes the epoch's changes into b and forgets them.
+// compact sorts the log by key and keeps only the last change of each
+// key.
+func (t *Table) compact() {
+	// Changes of one key stay in the order they were made (by offset).
+	slices.SortFunc(t.log, func(a, b change) int {
+		if a.pre != b.pre {
+			return cmp.Compare(a.pre, b.pre)
+		}
+		if c := bytes.Compare(t.key(a), t.key(b)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.off, b.off)
+	})
+	out := t.log[:0]
+	for i, c := range t.log {
+		if i+1 < len(t.log) && bytes.Equal(t.key(c), t.key(t.log[i+1])) {
+			continue
+		}
+		out = append(out, c)
+	}
+	t.log = out
+}
+
+// Flush writes the epoch's changes into b, in key order, and forgets
+// them.
 func (t *Table) Flush(b *storage.Batch) error {
-	for k, v := range t.dirty {
+	t.compact()
+	for _, c := range t.log {
 		var err error
-		if v == nil {
-			err = b.Delete([]byte(k))
+		if c.vlen < 0 {
+			err = b.Delete(t.key(c))
 		} else {
-			err = b.Set([]byte(k), v)
+			end := c.off + int(c.klen)
+			err = b.Set(t.key(c), t.buf[end:end+int(c.vlen)])
 		}
 		if err != nil {
 			return err
 		}
 	}
-	clear(t.dirty)
+	t.reset()
 	return nil
+}
+
+// reset forgets the pending changes, keeping the buffers unless they
+// grew large.
+func (t *Table) reset() {
+	if cap(t.buf) > 64<<20 {
+		t.buf, t.log = nil, nil
+		return
+	}
+	t.buf, t.log = t.buf[:0], t.log[:0]
 }
 
 // Load calls fn for every committed row of the table, in key order. The
@@ -121,6 +202,6 @@ func (t *Table) Load(r storage.Reader, fn func(key, val types.Row) error) error 
 // Clear writes the removal of every row of the table into b (DROP).
 func (t *Table) Clear(b *storage.Batch) error {
 	lo, hi := storage.TableSpan(t.ID)
-	clear(t.dirty)
+	t.reset()
 	return b.DeleteRange(lo, hi)
 }

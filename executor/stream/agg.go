@@ -89,6 +89,10 @@ type HashAggConfig struct {
 	WindowCol int
 	// Global: no GROUP BY — one output row always exists.
 	Global bool
+	// WindowFirst: the first group column is a TUMBLE or HOP window, so
+	// groups are indexed per window (the open windows' groups then stay
+	// together in the processor's caches).
+	WindowFirst bool
 }
 
 // HashAgg groups its input and maintains aggregates incrementally. On
@@ -134,11 +138,11 @@ type group struct {
 	// out: the group has an output row downstream.
 	out  bool
 	gone bool
+	fast fastKey // the key, for groups found by one (compared on lookup)
 	st   []aggState
 
 	key  types.Row
 	kstr string // the encoded key (groups not found by a fastKey)
-	fast fastKey
 	// prev is the output row as it was before the group's first change in
 	// this epoch (set while dirty, when out).
 	prev types.Row
@@ -266,6 +270,9 @@ func NewHashAgg(cfg HashAggConfig) (*HashAgg, error) {
 	}
 	if a.useFast() {
 		a.fast = &fastMap{}
+		if cfg.WindowFirst && len(a.gtypes) == 2 {
+			a.fast = newPartitionedFastMap()
+		}
 	}
 	a.stTypes = StateTypes(a.gtypes, cfg.Aggs)
 	for _, d := range cfg.Aggs {
@@ -367,7 +374,7 @@ func (a *HashAgg) lookup(key types.Row, create bool) *group {
 	}
 	if a.fast != nil {
 		g.fast = fk
-		a.fast.Put(fk, g)
+		a.fast.Put(g)
 	} else {
 		g.kstr = string(a.kb)
 		a.groups[g.kstr] = g

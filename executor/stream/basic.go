@@ -284,8 +284,9 @@ func (o *Hop) Next(ctx context.Context) (Message, error) {
 func (o *Hop) tumble(in *chunk.Chunk) *chunk.Chunk {
 	tv := &in.Cols[o.h.TimeCol]
 	n := in.Len()
-	ws := chunk.Vector{Kind: tv.Kind, I64: make([]int64, n)}
-	we := chunk.Vector{Kind: tv.Kind, I64: make([]int64, n)}
+	both := make([]int64, 2*n)
+	ws := chunk.Vector{Kind: tv.Kind, I64: both[:n:n]}
+	we := chunk.Vector{Kind: tv.Kind, I64: both[n:]}
 	for i := 0; i < n; i++ {
 		if tv.IsNull(i) {
 			continue

@@ -300,7 +300,7 @@ func (h *harness) defineAgg(c *ddCase) (*opSpec, error) {
 		}
 		return stream.NewHashAgg(stream.HashAggConfig{Input: r.inputs[0], GroupBy: group, Aggs: defs, Info: out,
 			Fragment: r.frag, Fn: fnContext(), Groups: ts[0], Multisets: ms, EOWC: c.Has("eowc"), WindowCol: window,
-			Global: len(group) == 0})
+			Global: len(group) == 0, WindowFirst: c.Has("window-first")})
 	}
 	return spec, nil
 }

@@ -14,11 +14,47 @@ type fastMap struct {
 	slots []fastSlot // len is a power of two (or 0)
 	mask  uint64
 	n     int
+	// parts, when set, splits the groups by their first key column into
+	// one table each (see newPartitionedFastMap); last caches the most
+	// recently used part.
+	parts map[[2]int64]*fastMap
+	lastP [2]int64
+	last  *fastMap
 }
 
+// newPartitionedFastMap returns a fastMap that keeps one table per value
+// of the first key column: for a window start followed by another key,
+// the groups of the open window then share a small table that stays in
+// the processor's caches, instead of being spread over a table that
+// holds every window's groups.
+func newPartitionedFastMap() *fastMap {
+	return &fastMap{parts: map[[2]int64]*fastMap{}}
+}
+
+// part returns the table of k's first column (creating it if create).
+func (m *fastMap) part(k fastKey, create bool) *fastMap {
+	p := [2]int64{k[0], k[2] & 1}
+	if m.last != nil && p == m.lastP {
+		return m.last
+	}
+	sub := m.parts[p]
+	if sub == nil {
+		if !create {
+			return nil
+		}
+		sub = &fastMap{}
+		m.parts[p] = sub
+	}
+	m.lastP, m.last = p, sub
+	return sub
+}
+
+// A slot holds the key with the group (nil: empty), so that a lookup
+// reads only the table; the groups are read in a later pass, when many
+// lookups can be waited for at once.
 type fastSlot struct {
 	key fastKey
-	g   *group // nil: empty slot
+	g   *group
 }
 
 func fastHash(k fastKey) uint64 {
@@ -36,6 +72,11 @@ func (m *fastMap) Get(k fastKey) *group {
 	if m.n == 0 {
 		return nil
 	}
+	if m.parts != nil {
+		if m = m.part(k, false); m == nil || m.n == 0 {
+			return nil
+		}
+	}
 	for i := fastHash(k) & m.mask; ; i = (i + 1) & m.mask {
 		s := &m.slots[i]
 		if s.g == nil {
@@ -47,8 +88,14 @@ func (m *fastMap) Get(k fastKey) *group {
 	}
 }
 
-// Put sets the group of k (k must not be present).
-func (m *fastMap) Put(k fastKey, g *group) {
+// Put adds g under its key g.fast (which must not be present).
+func (m *fastMap) Put(g *group) {
+	k := g.fast
+	if m.parts != nil {
+		m.part(k, true).Put(g)
+		m.n++
+		return
+	}
 	if (m.n+1)*4 > len(m.slots)*3 {
 		m.grow()
 	}
@@ -63,6 +110,20 @@ func (m *fastMap) Put(k fastKey, g *group) {
 // Delete removes k if it maps to g.
 func (m *fastMap) Delete(k fastKey, g *group) {
 	if m.n == 0 {
+		return
+	}
+	if m.parts != nil {
+		sub := m.part(k, false)
+		if sub == nil {
+			return
+		}
+		n := sub.n
+		sub.Delete(k, g)
+		m.n -= n - sub.n
+		if sub.n == 0 {
+			delete(m.parts, m.lastP)
+			m.last = nil
+		}
 		return
 	}
 	i := fastHash(k) & m.mask
@@ -102,6 +163,9 @@ func (m *fastMap) Delete(k fastKey, g *group) {
 
 // Range calls fn for every group.
 func (m *fastMap) Range(fn func(g *group)) {
+	for _, sub := range m.parts {
+		sub.Range(fn)
+	}
 	for i := range m.slots {
 		if g := m.slots[i].g; g != nil {
 			fn(g)
@@ -117,7 +181,7 @@ func (m *fastMap) grow() {
 	m.n = 0
 	for i := range old {
 		if s := &old[i]; s.g != nil {
-			m.Put(s.key, s.g)
+			m.Put(s.g)
 		}
 	}
 }

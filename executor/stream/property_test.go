@@ -159,14 +159,19 @@ type aggOracle struct {
 // count(distinct v), sum(v) filter f, avg(v), sum(b), max(b) filter f.
 const propAggs = "(count(*), count(c2), sum(c2), min(c2), max(c2), count(distinct c2), sum(c2) filter c3, avg(c2), sum(c4), max(c4) filter c3)"
 
-func (o *aggOracle) compute(t *testing.T, rows []types.Row, global bool) map[string]types.Row {
+func (o *aggOracle) compute(t *testing.T, rows []types.Row, group []int) map[string]types.Row {
+	global := len(group) == 0
 	groups := map[string][]types.Row{}
-	keys := map[string]types.Datum{}
+	keys := map[string]types.Row{}
 	for _, r := range rows {
 		k := "global"
 		if !global {
-			k = formatRow(types.Row{r[1]}, []types.Type{types.TInt4})
-			keys[k] = r[1]
+			var key types.Row
+			for _, g := range group {
+				key = append(key, r[g])
+			}
+			k = formatRow(key, []types.Type{types.TInt4, types.TInt4})
+			keys[k] = key
 		}
 		groups[k] = append(groups[k], r)
 	}
@@ -177,7 +182,7 @@ func (o *aggOracle) compute(t *testing.T, rows []types.Row, global bool) map[str
 	for k, rs := range groups {
 		var row types.Row
 		if !global {
-			row = append(row, keys[k])
+			row = append(row, keys[k]...)
 		}
 		var n, cnt, sum, fsum, fcnt int64
 		var min, max, fmaxb types.Datum
@@ -349,15 +354,29 @@ func TestHashAggProperty(t *testing.T) {
 	}
 	oracle := &aggOracle{div: div}
 	for seed := int64(1); seed <= 24; seed++ {
-		global := seed%3 == 0
 		appendOnly := seed%4 == 1
 		restarts := seed%2 == 0
-		t.Run(fmt.Sprintf("seed=%d/global=%v/append-only=%v/restarts=%v", seed, global, appendOnly, restarts), func(t *testing.T) {
+		// Groups: none, one column, or two with the first indexed as a
+		// window (groups kept per value of the first column).
+		group, groupDesc := []int{1}, "k"
+		switch seed % 3 {
+		case 0:
+			group, groupDesc = nil, "global"
+		case 2:
+			if seed%4 != 2 {
+				group, groupDesc = []int{1, 2}, "k,v-window-first"
+			}
+		}
+		t.Run(fmt.Sprintf("seed=%d/group=%s/append-only=%v/restarts=%v", seed, groupDesc, appendOnly, restarts), func(t *testing.T) {
 			rng := rand.New(rand.NewSource(seed))
 			h := newHarness(t)
 			c := &ddCase{Cmd: "agg", KV: map[string]string{"in": "int,int,int,bool,bigint", "key": "0", "aggs": propAggs}}
-			if !global {
+			switch len(group) {
+			case 1:
 				c.KV["group"] = "1"
+			case 2:
+				c.KV["group"] = "1,2"
+				c.Args = append(c.Args, "window-first")
 			}
 			if appendOnly {
 				c.Args = append(c.Args, "append-only")
@@ -384,7 +403,7 @@ func TestHashAggProperty(t *testing.T) {
 				evs = append(evs, event{input: -1, msg: stream.Message{Barrier: &stream.Barrier{Epoch: r.epoch}}})
 				pullEpoch(t, r, evs, r.epoch, func(c *chunk.Chunk) { v.apply(t, c, out.Key, out.Types) })
 				want := map[string]string{}
-				for k, row := range oracle.compute(t, gen.current(), global) {
+				for k, row := range oracle.compute(t, gen.current(), group) {
 					want[k] = formatRow(row, out.Types)
 				}
 				got, exp := sortedValues(v.rows), sortedValues(want)

@@ -40,7 +40,7 @@ var (
 	clients  = flag.Int("clients", 4, "pgbench client connections")
 	threads  = flag.Int("threads", 2, "pgbench threads")
 	duration = flag.Duration("duration", 10*time.Second, "length of each pgbench run")
-	rounds   = flag.Int("rounds", 3, "pgbench runs per engine, alternating; the median run is reported")
+	rounds   = flag.Int("rounds", 3, "runs of each side (pgbench: Eddy and PostgreSQL; stream: Eddy and the Go map), alternating; the median is reported")
 	copyRows = flag.Int("copy-rows", 1_000_000, "rows loaded by the COPY ingest test")
 	events   = flag.Int64("events", 10_000_000, "events pushed through the streaming benchmark")
 	samples  = flag.Int("samples", 100, "INSERT-to-view visibility samples")
