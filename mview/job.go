@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/eddy-db/eddy/connectors"
 	"github.com/eddy-db/eddy/executor"
 	"github.com/eddy-db/eddy/executor/state"
 	"github.com/eddy-db/eddy/executor/stream"
@@ -28,6 +29,7 @@ type job struct {
 
 	sources   []source
 	readers   []*tableReader
+	conns     []*connReader
 	upstreams []upstreamLink
 	restorers []restorer
 	tables    []*state.Table // every state table, the view's own included
@@ -133,6 +135,11 @@ func (j *job) clear(b *storage.Batch) error {
 		}
 	}
 	for _, r := range j.readers {
+		if err := b.Delete(storage.OffsetKey(r.name)); err != nil {
+			return err
+		}
+	}
+	for _, r := range j.conns {
 		if err := b.Delete(storage.OffsetKey(r.name)); err != nil {
 			return err
 		}
@@ -522,6 +529,21 @@ var exprErrors atomic.Int64
 // failed and produced NULL instead.
 func ExpressionErrors() int64 { return exprErrors.Load() }
 
+// watermark returns the watermark tracking of a table or source.
+func (b *builder) watermark(t *catalog.Object) (wmState, error) {
+	wm := wmState{wmCol: -1, late: new(atomic.Int64)}
+	if len(t.Watermarks) > 0 {
+		w := t.Watermarks[0]
+		wm.wmCol = w.Column
+		f, err := b.m.watermarkExpr(t, w.Expr)
+		if err != nil {
+			return wm, err
+		}
+		wm.wmExpr = f
+	}
+	return wm, nil
+}
+
 func (b *builder) source(n *planner.StreamNode, info stream.Info) (stream.Operator, error) {
 	t := n.Table
 	out := make(chan stream.Message, 8)
@@ -531,17 +553,12 @@ func (b *builder) source(n *planner.StreamNode, info stream.Info) (stream.Operat
 		if err != nil {
 			return nil, err
 		}
-		r := &tableReader{m: b.m, log: l, table: t, types: n.Types(), name: fmt.Sprintf("view/%d/table/%d", b.j.id, t.ID),
-			out: out, inj: make(chan inject, 1), resumeC: make(chan struct{}, 1), wmCol: -1, late: new(atomic.Int64)}
-		if len(t.Watermarks) > 0 {
-			w := t.Watermarks[0]
-			r.wmCol = w.Column
-			f, err := b.m.watermarkExpr(t, w.Expr)
-			if err != nil {
-				return nil, err
-			}
-			r.wmExpr = f
+		wm, err := b.watermark(t)
+		if err != nil {
+			return nil, err
 		}
+		r := &tableReader{m: b.m, log: l, table: t, types: n.Types(), name: fmt.Sprintf("view/%d/table/%d", b.j.id, t.ID),
+			out: out, inj: make(chan inject, 1), resumeC: make(chan struct{}, 1), wmState: wm}
 		if b.fresh {
 			r.offset = l.seq
 			r.backfill = b.share()
@@ -556,6 +573,30 @@ func (b *builder) source(n *planner.StreamNode, info stream.Info) (stream.Operat
 		l.readers[r] = struct{}{}
 		l.pubMu.Unlock()
 		b.j.readers = append(b.j.readers, r)
+		b.j.sources = append(b.j.sources, r)
+		return stream.NewChan(out, info), nil
+	case catalog.KindSource:
+		spec := SourceSpec(t)
+		conn, err := connectors.Lookup(spec)
+		if err != nil {
+			return nil, err
+		}
+		wm, err := b.watermark(t)
+		if err != nil {
+			return nil, err
+		}
+		spec.Stats = &connectors.Stats{}
+		r := &connReader{m: b.m, conn: conn, spec: spec, source: t, view: b.j.obj.Name, types: n.Types(),
+			name: fmt.Sprintf("view/%d/source/%d", b.j.id, t.ID), out: out, inj: make(chan inject, 1),
+			resumeC: make(chan struct{}, 1), stats: spec.Stats, wmState: wm}
+		if !b.fresh {
+			off, err := b.m.store.Offset(r.name)
+			if err != nil {
+				return nil, err
+			}
+			r.decodeOffset(off)
+		}
+		b.j.conns = append(b.j.conns, r)
 		b.j.sources = append(b.j.sources, r)
 		return stream.NewChan(out, info), nil
 	case catalog.KindMaterializedView:

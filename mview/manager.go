@@ -329,6 +329,11 @@ func (m *Manager) Late() []LateEvents {
 				out = append(out, LateEvents{View: j.obj.Name, Table: r.table.Name, Count: r.late.Load()})
 			}
 		}
+		for _, r := range j.conns {
+			if r.wmCol >= 0 {
+				out = append(out, LateEvents{View: j.obj.Name, Table: r.source.Name, Count: r.late.Load()})
+			}
+		}
 	}
 	sort.Slice(out, func(a, b int) bool {
 		if out[a].View != out[b].View {

@@ -42,8 +42,12 @@ type tableReader struct {
 	paused  bool
 	// backfill is a snapshot to emit before the log (nil after recovery).
 	backfill *sharedSnapshot
+	wmState
+}
 
-	// Watermark of the table's WATERMARK FOR column (wmCol >= 0).
+// wmState tracks the watermark of an input's WATERMARK FOR column (wmCol
+// >= 0): rows behind it are dropped and counted.
+type wmState struct {
 	wmCol  int
 	wmExpr executor.EvalFunc
 	wm     types.Datum // the watermark emitted last
@@ -51,6 +55,44 @@ type tableReader struct {
 	// chunk holding it).
 	pendingWM types.Datum
 	late      *atomic.Int64
+}
+
+// filter hides the rows of c behind the watermark (counting them),
+// advances the pending watermark by the others, and returns the new
+// watermark to emit after c, if it moved.
+func (r *wmState) filter(c *chunk.Chunk) *stream.Watermark {
+	if r.wmCol < 0 {
+		return nil
+	}
+	var row types.Row
+	for i := 0; i < c.Len(); i++ {
+		if !c.Visible(i) {
+			continue
+		}
+		ts := c.Cols[r.wmCol].Get(i)
+		if ts.IsNull() || (!r.wm.IsNull() && types.Compare(ts, r.wm) < 0) {
+			c.Hide(i)
+			r.late.Add(1)
+			continue
+		}
+		row = c.Row(i, row)
+		r.advance(row)
+	}
+	if next := r.pendingWM; !next.IsNull() && (r.wm.IsNull() || types.Compare(next, r.wm) > 0) {
+		r.wm = next
+		return &stream.Watermark{Col: r.wmCol, Val: next}
+	}
+	return nil
+}
+
+// setWM restores the watermark from its microseconds.
+func (r *wmState) setWM(us int64, t types.Type) {
+	if t.ID == types.Timestamptz {
+		r.wm = types.NewTimestamptz(us)
+	} else {
+		r.wm = types.NewTimestamp(us)
+	}
+	r.pendingWM = r.wm
 }
 
 func (r *tableReader) injectC() chan<- inject { return r.inj }
@@ -76,13 +118,7 @@ func (r *tableReader) decodeOffset(b []byte) {
 		r.offset = binary.BigEndian.Uint64(b)
 	}
 	if len(b) >= 16 && r.wmCol >= 0 {
-		us := int64(binary.BigEndian.Uint64(b[8:]))
-		if r.types[r.wmCol].ID == types.Timestamptz {
-			r.wm = types.NewTimestamptz(us)
-		} else {
-			r.wm = types.NewTimestamp(us)
-		}
-		r.pendingWM = r.wm
+		r.setWM(int64(binary.BigEndian.Uint64(b[8:])), r.types[r.wmCol])
 	}
 }
 
@@ -179,7 +215,7 @@ func (r *tableReader) emitSnapshot(ctx context.Context) bool {
 }
 
 // advance moves the pending watermark by one accepted row.
-func (r *tableReader) advance(row types.Row) {
+func (r *wmState) advance(row types.Row) {
 	if r.wmCol < 0 {
 		return
 	}
@@ -229,26 +265,12 @@ func (r *tableReader) emit(ctx context.Context, c *chunk.Chunk) bool {
 	if c.Len() == 0 {
 		return true
 	}
-	if r.wmCol < 0 {
-		return r.send(ctx, stream.Message{Chunk: c})
-	}
-	var row types.Row
-	for i := 0; i < c.Len(); i++ {
-		ts := c.Cols[r.wmCol].Get(i)
-		if ts.IsNull() || (!r.wm.IsNull() && types.Compare(ts, r.wm) < 0) {
-			c.Hide(i)
-			r.late.Add(1)
-			continue
-		}
-		row = c.Row(i, row)
-		r.advance(row)
-	}
+	wm := r.filter(c)
 	if c.VisibleCount() > 0 && !r.send(ctx, stream.Message{Chunk: c}) {
 		return false
 	}
-	if next := r.pendingWM; !next.IsNull() && (r.wm.IsNull() || types.Compare(next, r.wm) > 0) {
-		r.wm = next
-		return r.send(ctx, stream.Message{Watermark: &stream.Watermark{Col: r.wmCol, Val: next}})
+	if wm != nil {
+		return r.send(ctx, stream.Message{Watermark: wm})
 	}
 	return true
 }
@@ -272,7 +294,7 @@ func (u *upstreamReader) resume()                {}
 func (u *upstreamReader) run(ctx context.Context) {
 	defer close(u.out)
 	if u.backfill != nil {
-		tr := &tableReader{m: u.m, types: u.types, out: u.out, wmCol: -1, table: &catalog.Object{ID: u.tableID}, backfill: u.backfill}
+		tr := &tableReader{m: u.m, types: u.types, out: u.out, wmState: wmState{wmCol: -1}, table: &catalog.Object{ID: u.tableID}, backfill: u.backfill}
 		ok := tr.emitSnapshot(ctx)
 		_ = u.backfill.Close()
 		u.backfill = nil

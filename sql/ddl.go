@@ -81,50 +81,18 @@ func (s *Session) bindCreateTable(p *Prepared, b *binder.Binder, ct *parser.Crea
 	o := &catalog.Object{Name: stmt.Relation.Relname, Schema: schema, Kind: catalog.KindTable, Owner: s.User,
 		AppendOnly: ct.AppendOnly, OnConflict: ct.OnConflict, Definition: p.stmt.SQL}
 	var pkNames []string
-	pkLoc := int32(-1)
 	for _, el := range stmt.TableElts {
 		switch x := el.Node.(type) {
 		case *pg.Node_ColumnDef:
-			cd := x.ColumnDef
-			if o.ColumnIndex(cd.Colname) >= 0 {
-				return sqlerr.New(sqlerr.DuplicateColumn, "column \"%s\" specified more than once", cd.Colname)
-			}
-			if cd.Colname == catalog.RowIDColumn {
-				return sqlerr.New(sqlerr.DuplicateColumn, "column name \"%s\" is reserved for the hidden row id", cd.Colname)
-			}
-			t, err := b.ResolveTypeName(cd.TypeName)
+			col, pk, err := bindColumnDef(b, o, x.ColumnDef)
 			if err != nil {
 				return err
 			}
-			if t.ID == types.Unknown || t.ID == types.Void || t.ID == types.Record {
-				return sqlerr.New(sqlerr.InvalidTableDefinition, "column \"%s\" has pseudo-type %s", cd.Colname, t)
-			}
-			col := catalog.Column{Name: cd.Colname, Type: t, NotNull: cd.IsNotNull}
-			for _, cn := range cd.Constraints {
-				c := cn.GetConstraint()
-				switch c.Contype {
-				case pg.ConstrType_CONSTR_PRIMARY:
-					if pkNames != nil {
-						return sqlerr.New(sqlerr.InvalidTableDefinition, "multiple primary keys for table \"%s\" are not allowed", o.Name)
-					}
-					pkNames, pkLoc = []string{cd.Colname}, c.Location
-				case pg.ConstrType_CONSTR_NOTNULL:
-					col.NotNull = true
-				case pg.ConstrType_CONSTR_NULL:
-				case pg.ConstrType_CONSTR_DEFAULT:
-					text, err := deparseExpr(c.RawExpr)
-					if err != nil {
-						return sqlerr.New(sqlerr.SyntaxError, "cannot read DEFAULT of column \"%s\"", cd.Colname)
-					}
-					col.Default = text
-				default:
-					return sqlerr.NotSupported("%s constraints", constraintName(c.Contype))
+			if pk {
+				if pkNames != nil {
+					return sqlerr.New(sqlerr.InvalidTableDefinition, "multiple primary keys for table \"%s\" are not allowed", o.Name)
 				}
-			}
-			if col.Default != "" {
-				if _, err := b.DefaultExpr(col); err != nil {
-					return err
-				}
+				pkNames = []string{col.Name}
 			}
 			o.Columns = append(o.Columns, col)
 		case *pg.Node_Constraint:
@@ -135,7 +103,7 @@ func (s *Session) bindCreateTable(p *Prepared, b *binder.Binder, ct *parser.Crea
 			if pkNames != nil {
 				return sqlerr.New(sqlerr.InvalidTableDefinition, "multiple primary keys for table \"%s\" are not allowed", o.Name)
 			}
-			pkNames, pkLoc = []string{}, c.Location
+			pkNames = []string{}
 			for _, k := range c.Keys {
 				pkNames = append(pkNames, k.GetString_().Sval)
 			}
@@ -146,7 +114,6 @@ func (s *Session) bindCreateTable(p *Prepared, b *binder.Binder, ct *parser.Crea
 	if len(o.Columns) == 0 {
 		return sqlerr.NotSupported("tables without columns")
 	}
-	_ = pkLoc
 	if pkNames != nil {
 		for _, k := range pkNames {
 			i := o.ColumnIndex(k)
@@ -169,7 +136,24 @@ func (s *Session) bindCreateTable(p *Prepared, b *binder.Binder, ct *parser.Crea
 		o.Columns = append(o.Columns, catalog.Column{Name: catalog.RowIDColumn, Type: types.TInt8, Hidden: true, NotNull: true})
 		o.PK = []int{len(o.Columns) - 1}
 	}
-	for _, w := range ct.Watermarks {
+	if err := bindWatermarks(b, o, ct.Watermarks); err != nil {
+		return err
+	}
+	if len(o.Watermarks) > 0 && !o.AppendOnly {
+		return sqlerr.New(sqlerr.InvalidTableDefinition, "a table with a WATERMARK must be APPEND ONLY")
+	}
+	spec := &tableSpec{obj: o, ifNotExists: stmt.IfNotExists}
+	p.utility = func(ctx context.Context, s *Session, _ []types.Datum) (*result, error) {
+		_, err := s.createRelation(spec)
+		return &result{tag: "CREATE TABLE"}, err
+	}
+	return nil
+}
+
+// bindWatermarks adds the WATERMARK FOR clauses of a CREATE TABLE or
+// CREATE SOURCE to o.
+func bindWatermarks(b *binder.Binder, o *catalog.Object, ws []parser.Watermark) error {
+	for _, w := range ws {
 		i := o.ColumnIndex(w.Column)
 		if i < 0 {
 			return sqlerr.New(sqlerr.UndefinedColumn, "column \"%s\" named in WATERMARK does not exist", w.Column)
@@ -190,15 +174,54 @@ func (s *Session) bindCreateTable(p *Prepared, b *binder.Binder, ct *parser.Crea
 		}
 		o.Watermarks = append(o.Watermarks, catalog.Watermark{Column: i, Expr: w.ExprText})
 	}
-	if len(o.Watermarks) > 0 && !o.AppendOnly {
-		return sqlerr.New(sqlerr.InvalidTableDefinition, "a table with a WATERMARK must be APPEND ONLY")
-	}
-	spec := &tableSpec{obj: o, ifNotExists: stmt.IfNotExists}
-	p.utility = func(ctx context.Context, s *Session, _ []types.Datum) (*result, error) {
-		_, err := s.createRelation(spec)
-		return &result{tag: "CREATE TABLE"}, err
+	if len(o.Watermarks) > 1 {
+		return sqlerr.NotSupported("more than one WATERMARK")
 	}
 	return nil
+}
+
+// bindColumnDef binds one column definition of a CREATE TABLE or CREATE
+// SOURCE for object o (whose columns so far are in o.Columns); pk reports
+// a column PRIMARY KEY constraint.
+func bindColumnDef(b *binder.Binder, o *catalog.Object, cd *pg.ColumnDef) (col catalog.Column, pk bool, err error) {
+	if o.ColumnIndex(cd.Colname) >= 0 {
+		return col, false, sqlerr.New(sqlerr.DuplicateColumn, "column \"%s\" specified more than once", cd.Colname)
+	}
+	if cd.Colname == catalog.RowIDColumn {
+		return col, false, sqlerr.New(sqlerr.DuplicateColumn, "column name \"%s\" is reserved for the hidden row id", cd.Colname)
+	}
+	t, err := b.ResolveTypeName(cd.TypeName)
+	if err != nil {
+		return col, false, err
+	}
+	if t.ID == types.Unknown || t.ID == types.Void || t.ID == types.Record {
+		return col, false, sqlerr.New(sqlerr.InvalidTableDefinition, "column \"%s\" has pseudo-type %s", cd.Colname, t)
+	}
+	col = catalog.Column{Name: cd.Colname, Type: t, NotNull: cd.IsNotNull}
+	for _, cn := range cd.Constraints {
+		c := cn.GetConstraint()
+		switch c.Contype {
+		case pg.ConstrType_CONSTR_PRIMARY:
+			pk = true
+		case pg.ConstrType_CONSTR_NOTNULL:
+			col.NotNull = true
+		case pg.ConstrType_CONSTR_NULL:
+		case pg.ConstrType_CONSTR_DEFAULT:
+			text, err := deparseExpr(c.RawExpr)
+			if err != nil {
+				return col, false, sqlerr.New(sqlerr.SyntaxError, "cannot read DEFAULT of column \"%s\"", cd.Colname)
+			}
+			col.Default = text
+		default:
+			return col, false, sqlerr.NotSupported("%s constraints", constraintName(c.Contype))
+		}
+	}
+	if col.Default != "" {
+		if _, err := b.DefaultExpr(col); err != nil {
+			return col, false, err
+		}
+	}
+	return col, pk, nil
 }
 
 func keyable(t types.Type) bool {

@@ -55,7 +55,7 @@ func (s *Session) bindEddy(p *Prepared, b *binder.Binder, n parser.Node) error {
 	case *parser.Explain:
 		return s.bindExplain(p, x)
 	case *parser.CreateSource:
-		return sqlerr.NotSupported("CREATE SOURCE")
+		return s.bindCreateSource(p, b, x)
 	case *parser.CreateSink:
 		return sqlerr.NotSupported("CREATE SINK")
 	case *parser.CreateMaterializedView:

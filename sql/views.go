@@ -50,6 +50,7 @@ func (e *Engine) bindTableExpr(t *catalog.Object, sql string) (planner.Expr, err
 // viewPlan binds a view's query and builds its stream plan.
 func (s *Session) viewPlan(sql string, query *pg.Node, offset int, eowc bool) (*binder.Result, *planner.StreamNode, error) {
 	b := binder.New(sessionEnv{s}, sql, offset, nil)
+	b.Streaming = true
 	res, err := b.Select(query)
 	if err != nil {
 		return nil, nil, err

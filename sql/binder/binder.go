@@ -63,6 +63,9 @@ type Binder struct {
 	// Deps are the catalog objects the statement reads (views included,
 	// although their queries are expanded).
 	Deps map[uint32]bool
+	// Streaming: the query defines a materialized view (or sink), which
+	// may read sources as streams.
+	Streaming bool
 }
 
 type cte struct {

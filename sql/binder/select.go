@@ -1011,6 +1011,9 @@ func (b *Binder) rangeVar(rv *pg.RangeVar, s *scope) (planner.Plan, []scopeCol, 
 		switch o.Kind {
 		case catalog.KindTable, catalog.KindMaterializedView:
 		case catalog.KindSource:
+			if b.Streaming {
+				break
+			}
 			return nil, nil, nil, b.errAt(rv.Location, sqlerr.FeatureNotSupported,
 				"feature not supported: querying source \"%s\" directly; create a materialized view over it", o.Name)
 		default:

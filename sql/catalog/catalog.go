@@ -56,6 +56,10 @@ type Column struct {
 	Hidden bool `json:"hidden,omitempty"`
 	// Default is the DEFAULT expression as SQL text ("" = NULL).
 	Default string `json:"default,omitempty"`
+	// Include is the connector metadata a source column is filled from
+	// (INCLUDE partition AS p): KEY, PARTITION, OFFSET, TIMESTAMP; "" for
+	// payload columns.
+	Include string `json:"include,omitempty"`
 }
 
 // Option is one key = value of a WITH (...) clause.

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Kind is the kind of a record.
@@ -81,6 +82,11 @@ type Record struct {
 	Sort  SortMode
 	// Expected holds the expected result lines of a query, as written.
 	Expected []string
+	// Retry and Backoff (`query I retry 5 backoff 1s`): a query whose
+	// result does not match yet runs again, up to Retry more times,
+	// Backoff apart (for results that arrive from a stream).
+	Retry   int
+	Backoff time.Duration
 
 	// sqlEnd is the 0-based index of the line after the SQL; sep that of
 	// the ---- line or -1; resEnd that of the line after the results.
@@ -251,7 +257,19 @@ func Parse(name string, src []byte) (*File, error) {
 					}
 				}
 				r.Types = fields[1]
-				for _, w := range fields[2:] {
+				opts := fields[2:]
+				for k := 0; k < len(opts); k++ {
+					w := opts[k]
+					if w == "retry" && k+3 < len(opts) && opts[k+2] == "backoff" {
+						n, err := strconv.Atoi(opts[k+1])
+						d, err2 := time.ParseDuration(opts[k+3])
+						if err != nil || err2 != nil || n < 0 || d < 0 {
+							return nil, errf(i, "bad retry %q backoff %q", opts[k+1], opts[k+3])
+						}
+						r.Retry, r.Backoff = n, d
+						k += 3
+						continue
+					}
 					m, ok := sortModes[w]
 					if !ok {
 						return nil, errf(i, "unknown query option %q", w)

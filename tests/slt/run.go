@@ -114,9 +114,19 @@ func (r *Runner) Run(ctx context.Context, f *File) (*Report, error) {
 			conn = c
 		}
 		rep.Ran++
-		rctx, cancel := context.WithTimeout(ctx, timeout)
-		msg, detail := r.runRecord(rctx, conn.PgConn(), rec, rep)
-		cancel()
+		var msg, detail string
+		for attempt := 0; ; attempt++ {
+			rctx, cancel := context.WithTimeout(ctx, timeout)
+			msg, detail = r.runRecord(rctx, conn.PgConn(), rec, rep)
+			cancel()
+			if msg == "" || attempt >= rec.Retry || conn.IsClosed() {
+				break
+			}
+			select {
+			case <-time.After(rec.Backoff):
+			case <-ctx.Done():
+			}
+		}
 		if msg != "" {
 			rep.Failures = append(rep.Failures, Failure{File: f.Name, Line: rec.Line, SQL: rec.SQL, Msg: msg, Detail: detail})
 		}

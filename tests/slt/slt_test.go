@@ -58,7 +58,7 @@ func runFiles(t *testing.T, engine string, dsn func(t *testing.T) string) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rep.Ran == 0 {
+			if rep.Ran == 0 && !rep.Halted {
 				t.Errorf("%s: no record ran on %s", name, engine)
 			}
 			t.Logf("%s on %s: %d records ran, %d skipped, %d failed", name, engine, rep.Ran, rep.Skipped, len(rep.Failures))

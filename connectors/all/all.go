@@ -1,0 +1,7 @@
+// Package all registers every built-in connector; import it for its side
+// effects.
+package all
+
+import (
+	_ "github.com/eddy-db/eddy/connectors/datagen" // connector = 'datagen'
+)
