@@ -4,4 +4,5 @@ package all
 
 import (
 	_ "github.com/eddy-db/eddy/connectors/datagen" // connector = 'datagen'
+	_ "github.com/eddy-db/eddy/connectors/nexmark" // connector = 'nexmark'
 )
