@@ -40,33 +40,21 @@ func SourceSpec(o *catalog.Object) *connectors.Spec {
 // the connector reopens at that position: rows read but not checkpointed
 // are read again, rows checkpointed are not.
 type connReader struct {
-	m       *Manager
-	conn    *connectors.Connector
-	spec    *connectors.Spec
-	source  *catalog.Object
-	view    string
-	types   []types.Type // the source's columns, the row id last
-	name    string       // offset name
-	out     chan<- stream.Message
-	inj     chan inject
-	resumeC chan struct{}
-	paused  bool
-	stats   *connectors.Stats
+	m      *Manager
+	conn   *connectors.Connector
+	spec   *connectors.Spec
+	source *catalog.Object
+	view   string
+	types  []types.Type // the source's columns, the row id last
+	name   string       // offset name
+	stats  *connectors.Stats
+	feed
 	wmState
 
 	// The position: the connector's offset after the last chunk passed
 	// on, and the next row id.
 	offset []byte
 	rowID  int64
-}
-
-func (r *connReader) injectC() chan<- inject { return r.inj }
-
-func (r *connReader) resume() {
-	select {
-	case r.resumeC <- struct{}{}:
-	default:
-	}
 }
 
 // encodeOffset: row id (8 bytes), watermark flag (1) and microseconds
@@ -97,15 +85,6 @@ func (r *connReader) decodeOffset(b []byte) {
 type fetched struct {
 	c      *chunk.Chunk
 	offset []byte
-}
-
-func (r *connReader) send(ctx context.Context, m stream.Message) bool {
-	select {
-	case r.out <- m:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 func (r *connReader) run(ctx context.Context) {

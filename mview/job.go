@@ -558,7 +558,7 @@ func (b *builder) source(n *planner.StreamNode, info stream.Info) (stream.Operat
 			return nil, err
 		}
 		r := &tableReader{m: b.m, log: l, table: t, types: n.Types(), name: fmt.Sprintf("view/%d/table/%d", b.j.id, t.ID),
-			out: out, inj: make(chan inject, 1), resumeC: make(chan struct{}, 1), wmState: wm}
+			feed: newFeed(out), wmState: wm}
 		if b.fresh {
 			r.offset = l.seq
 			r.backfill = b.share()
@@ -587,8 +587,7 @@ func (b *builder) source(n *planner.StreamNode, info stream.Info) (stream.Operat
 		}
 		spec.Stats = &connectors.Stats{}
 		r := &connReader{m: b.m, conn: conn, spec: spec, source: t, view: b.j.obj.Name, types: n.Types(),
-			name: fmt.Sprintf("view/%d/source/%d", b.j.id, t.ID), out: out, inj: make(chan inject, 1),
-			resumeC: make(chan struct{}, 1), stats: spec.Stats, wmState: wm}
+			name: fmt.Sprintf("view/%d/source/%d", b.j.id, t.ID), feed: newFeed(out), stats: spec.Stats, wmState: wm}
 		if !b.fresh {
 			off, err := b.m.store.Offset(r.name)
 			if err != nil {

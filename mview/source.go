@@ -28,18 +28,46 @@ type source interface {
 	resume()
 }
 
-// tableReader reads a table's change log for one view.
-type tableReader struct {
-	m       *Manager
-	log     *TableLog
-	table   *catalog.Object
-	types   []types.Type
-	name    string // offset name
-	offset  uint64
+// feed is a source's output channel and the channels the coordinator
+// drives it with.
+type feed struct {
 	out     chan<- stream.Message
 	inj     chan inject
 	resumeC chan struct{}
 	paused  bool
+}
+
+func newFeed(out chan<- stream.Message) feed {
+	return feed{out: out, inj: make(chan inject, 1), resumeC: make(chan struct{}, 1)}
+}
+
+func (f *feed) injectC() chan<- inject { return f.inj }
+
+func (f *feed) resume() {
+	select {
+	case f.resumeC <- struct{}{}:
+	default:
+	}
+}
+
+func (f *feed) send(ctx context.Context, m stream.Message) bool {
+	select {
+	case f.out <- m:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// tableReader reads a table's change log for one view.
+type tableReader struct {
+	m      *Manager
+	log    *TableLog
+	table  *catalog.Object
+	types  []types.Type
+	name   string // offset name
+	offset uint64
+	feed
 	// backfill is a snapshot to emit before the log (nil after recovery).
 	backfill *sharedSnapshot
 	wmState
@@ -95,15 +123,6 @@ func (r *wmState) setWM(us int64, t types.Type) {
 	r.pendingWM = r.wm
 }
 
-func (r *tableReader) injectC() chan<- inject { return r.inj }
-
-func (r *tableReader) resume() {
-	select {
-	case r.resumeC <- struct{}{}:
-	default:
-	}
-}
-
 // encodeOffset stores the log position and the watermark.
 func (r *tableReader) encodeOffset() []byte {
 	b := binary.BigEndian.AppendUint64(nil, r.offset)
@@ -119,15 +138,6 @@ func (r *tableReader) decodeOffset(b []byte) {
 	}
 	if len(b) >= 16 && r.wmCol >= 0 {
 		r.setWM(int64(binary.BigEndian.Uint64(b[8:])), r.types[r.wmCol])
-	}
-}
-
-func (r *tableReader) send(ctx context.Context, m stream.Message) bool {
-	select {
-	case r.out <- m:
-		return true
-	case <-ctx.Done():
-		return false
 	}
 }
 
@@ -294,7 +304,7 @@ func (u *upstreamReader) resume()                {}
 func (u *upstreamReader) run(ctx context.Context) {
 	defer close(u.out)
 	if u.backfill != nil {
-		tr := &tableReader{m: u.m, types: u.types, out: u.out, wmState: wmState{wmCol: -1}, table: &catalog.Object{ID: u.tableID}, backfill: u.backfill}
+		tr := &tableReader{m: u.m, types: u.types, feed: feed{out: u.out}, wmState: wmState{wmCol: -1}, table: &catalog.Object{ID: u.tableID}, backfill: u.backfill}
 		ok := tr.emitSnapshot(ctx)
 		_ = u.backfill.Close()
 		u.backfill = nil

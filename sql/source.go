@@ -168,8 +168,22 @@ func sourceDefinition(o *catalog.Object) string {
 			fmt.Fprintf(&b, " INCLUDE %s %s AS %s", strings.ToLower(c.Include), c.Type, functions.QuoteIdent(c.Name))
 		}
 	}
-	b.WriteString(" WITH (")
-	for i, kv := range o.With {
+	b.WriteString(" WITH ")
+	writeOptions(&b, o.With)
+	if o.Format != "" {
+		fmt.Fprintf(&b, " FORMAT %s ENCODE %s", o.Format, o.Encode)
+		if len(o.EncodeOptions) > 0 {
+			b.WriteString(" ")
+			writeOptions(&b, o.EncodeOptions)
+		}
+	}
+	return b.String()
+}
+
+// writeOptions writes (key = 'value', ...) with secrets masked.
+func writeOptions(b *strings.Builder, opts []catalog.Option) {
+	b.WriteString("(")
+	for i, kv := range opts {
 		if i > 0 {
 			b.WriteString(", ")
 		}
@@ -177,27 +191,9 @@ func sourceDefinition(o *catalog.Object) string {
 		if secretOption(kv.Key) {
 			v = "[REDACTED]"
 		}
-		fmt.Fprintf(&b, "%s = '%s'", kv.Key, strings.ReplaceAll(v, "'", "''"))
+		fmt.Fprintf(b, "%s = '%s'", kv.Key, strings.ReplaceAll(v, "'", "''"))
 	}
 	b.WriteString(")")
-	if o.Format != "" {
-		fmt.Fprintf(&b, " FORMAT %s ENCODE %s", o.Format, o.Encode)
-		if len(o.EncodeOptions) > 0 {
-			b.WriteString(" (")
-			for i, kv := range o.EncodeOptions {
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				v := kv.Value
-				if secretOption(kv.Key) {
-					v = "[REDACTED]"
-				}
-				fmt.Fprintf(&b, "%s = '%s'", kv.Key, strings.ReplaceAll(v, "'", "''"))
-			}
-			b.WriteString(")")
-		}
-	}
-	return b.String()
 }
 
 func init() {
