@@ -4,5 +4,6 @@ package all
 
 import (
 	_ "github.com/eddy-db/eddy/connectors/datagen" // connector = 'datagen'
+	_ "github.com/eddy-db/eddy/connectors/kafka"   // connector = 'kafka'
 	_ "github.com/eddy-db/eddy/connectors/nexmark" // connector = 'nexmark'
 )
