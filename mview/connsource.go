@@ -193,14 +193,7 @@ func (r *connReader) emit(ctx context.Context, f fetched) bool {
 		}
 		c.Cols = append(c.Cols, ids)
 	}
-	wm := r.filter(c)
-	if c.VisibleCount() > 0 && !r.send(ctx, stream.Message{Chunk: c}) {
-		return false
-	}
-	if wm != nil {
-		return r.send(ctx, stream.Message{Watermark: wm})
-	}
-	return true
+	return emitChunk(ctx, &r.feed, &r.wmState, c)
 }
 
 // SourceStats are the counters of one view's reader of one source.

@@ -275,12 +275,18 @@ func (r *tableReader) emit(ctx context.Context, c *chunk.Chunk) bool {
 	if c.Len() == 0 {
 		return true
 	}
-	wm := r.filter(c)
-	if c.VisibleCount() > 0 && !r.send(ctx, stream.Message{Chunk: c}) {
+	return emitChunk(ctx, &r.feed, &r.wmState, c)
+}
+
+// emitChunk sends c without its rows behind the watermark, then the
+// watermark if it moved.
+func emitChunk(ctx context.Context, f *feed, w *wmState, c *chunk.Chunk) bool {
+	wm := w.filter(c)
+	if c.VisibleCount() > 0 && !f.send(ctx, stream.Message{Chunk: c}) {
 		return false
 	}
 	if wm != nil {
-		return r.send(ctx, stream.Message{Watermark: wm})
+		return f.send(ctx, stream.Message{Watermark: wm})
 	}
 	return true
 }
