@@ -2,6 +2,7 @@ package executor_test
 
 import (
 	"context"
+	"github.com/eddy-db/eddy/internal/sqltest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -33,13 +34,13 @@ func TestExec(t *testing.T) {
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			h := newHarness(t)
-			runFile(t, f, func(t *testing.T, c *testCase) string {
+			sqltest.RunFile(t, f, func(t *testing.T, c *sqltest.Case) string {
 				h.t = t
 				switch c.Cmd {
 				case "create":
 					for _, l := range strings.Split(c.Input, "\n") {
 						if strings.TrimSpace(l) != "" {
-							h.env.create(t, l)
+							h.env.Create(t, l)
 						}
 					}
 					return ""

@@ -3,6 +3,7 @@ package executor_test
 import (
 	"context"
 	"fmt"
+	"github.com/eddy-db/eddy/internal/sqltest"
 	"strings"
 	"testing"
 
@@ -22,7 +23,7 @@ const txnTime = 1700000000000000
 // statement succeeds and dropped when it fails.
 type harness struct {
 	t      testing.TB
-	env    *testEnv
+	env    *sqltest.Env
 	store  *storage.Store
 	rowIDs map[uint32]int64
 }
@@ -34,7 +35,7 @@ func newHarness(t testing.TB) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	return &harness{t: t, env: newTestEnv(t), store: st, rowIDs: map[uint32]int64{}}
+	return &harness{t: t, env: sqltest.NewEnv(t), store: st, rowIDs: map[uint32]int64{}}
 }
 
 // writer is the executor.Writer of one statement: it writes into an
@@ -99,28 +100,28 @@ func drain(ec *executor.Context, n executor.Node) ([]types.Row, error) {
 // exec binds, optimizes (unless raw) and runs one statement, and prints
 // its rows, or its row count and RETURNING rows, or its error.
 func (h *harness) exec(ctx context.Context, sql string, raw bool, paramText []string) string {
-	res, err := bindSQL(h.env, sql, nil)
+	res, err := sqltest.Bind(h.env, sql, nil)
 	if err != nil {
-		return formatError(err)
+		return sqltest.FormatError(err)
 	}
 	var params []types.Datum
 	for i, v := range paramText {
-		if i >= len(res.params) {
+		if i >= len(res.Params) {
 			break
 		}
-		d, err := types.ParseText(v, res.params[i], types.DefaultEnv)
+		d, err := types.ParseText(v, res.Params[i], types.DefaultEnv)
 		if err != nil {
-			return formatError(err)
+			return sqltest.FormatError(err)
 		}
 		params = append(params, d)
 	}
-	plan := res.plan
+	plan := res.Plan
 	if !raw {
 		plan = planner.Optimize(plan)
 	}
 	node, err := executor.Build(plan)
 	if err != nil {
-		return formatError(err)
+		return sqltest.FormatError(err)
 	}
 	var sb strings.Builder
 	switch plan.(type) {
@@ -131,7 +132,7 @@ func (h *harness) exec(ctx context.Context, sql string, raw bool, paramText []st
 		ec.Writer = w
 		rows, err := drain(ec, node)
 		if err != nil {
-			return formatError(err)
+			return sqltest.FormatError(err)
 		}
 		if err := h.store.Apply(w.batch); err != nil {
 			h.t.Fatal(err)
@@ -139,15 +140,15 @@ func (h *harness) exec(ctx context.Context, sql string, raw bool, paramText []st
 		verb := strings.Fields(plan.Describe())[0]
 		fmt.Fprintf(&sb, "%s %d\n", strings.ToUpper(verb), node.(executor.Counter).Count())
 		for _, r := range rows {
-			sb.WriteString(formatRow(r, colTypes(res.cols)) + "\n")
+			sb.WriteString(sqltest.FormatRow(r, colTypes(res.Cols)) + "\n")
 		}
 	default:
 		rows, err := drain(h.context(ctx, h.store, params), node)
 		for _, r := range rows {
-			sb.WriteString(formatRow(r, colTypes(res.cols)) + "\n")
+			sb.WriteString(sqltest.FormatRow(r, colTypes(res.Cols)) + "\n")
 		}
 		if err != nil {
-			sb.WriteString(formatError(err) + "\n")
+			sb.WriteString(sqltest.FormatError(err) + "\n")
 		} else if len(rows) == 0 {
 			sb.WriteString("(no rows)\n")
 		}
@@ -158,7 +159,8 @@ func (h *harness) exec(ctx context.Context, sql string, raw bool, paramText []st
 // scan prints every stored row of a table (hidden columns included), in
 // key order.
 func (h *harness) scan(name string) string {
-	o, ok := h.env.objs[name]
+	o := h.env.Object(name)
+	ok := o != nil
 	if !ok {
 		h.t.Fatalf("no table %s", name)
 	}
@@ -176,9 +178,9 @@ func (h *harness) scan(name string) string {
 			h.t.Fatal(err)
 		}
 		if want := codec.Key(nil, r); string(want) != string(it.Key()) {
-			h.t.Errorf("%s: row %s is stored under the wrong key", name, formatRow(r, o.ColumnTypes()))
+			h.t.Errorf("%s: row %s is stored under the wrong key", name, sqltest.FormatRow(r, o.ColumnTypes()))
 		}
-		sb.WriteString(formatRow(r, o.ColumnTypes()) + "\n")
+		sb.WriteString(sqltest.FormatRow(r, o.ColumnTypes()) + "\n")
 	}
 	if sb.Len() == 0 {
 		return "(empty)"
@@ -188,12 +190,12 @@ func (h *harness) scan(name string) string {
 
 // load writes rows (in parseRow's form) straight into a table.
 func (h *harness) load(name string, rows ...string) {
-	o := h.env.objs[name]
+	o := h.env.Object(name)
 	codec := executor.CodecFor(o)
 	b := h.store.NewBatch()
 	defer b.Close()
 	for _, line := range rows {
-		r := parseRow(h.t, line, o.ColumnTypes())
+		r := sqltest.ParseRow(h.t, line, o.ColumnTypes())
 		if err := b.Set(codec.Key(nil, r), codec.Value(nil, r)); err != nil {
 			h.t.Fatal(err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/eddy-db/eddy/internal/sqltest"
 	"strings"
 	"testing"
 	"time"
@@ -43,7 +44,7 @@ func rowsText(rows []types.Row, cols []types.Column) string {
 			fmt.Fprintf(&sb, "<row of %d values for %d columns>\n", len(r), len(cols))
 			continue
 		}
-		sb.WriteString(formatRow(r, colTypes(cols)) + "\n")
+		sb.WriteString(sqltest.FormatRow(r, colTypes(cols)) + "\n")
 	}
 	return strings.TrimRight(sb.String(), "\n")
 }
@@ -100,7 +101,7 @@ func TestSemiAntiJoin(t *testing.T) {
 
 func TestReverseScan(t *testing.T) {
 	h := newHarness(t)
-	kv := h.env.create(t, "CREATE TABLE kv (k1 int, k2 text, v int, PRIMARY KEY (k1, k2))")
+	kv := h.env.Create(t, "CREATE TABLE kv (k1 int, k2 text, v int, PRIMARY KEY (k1, k2))")
 	h.load("kv", "1 a 1", "1 b 2", "1 c 3", "2 a 4", "0 z 5")
 	v := colRef(2, "v", types.TInt4)
 	project := func(s *planner.Scan) planner.Plan {
@@ -131,7 +132,7 @@ func TestReverseScan(t *testing.T) {
 // correlated subquery's plan is, once per outer row).
 func TestRerun(t *testing.T) {
 	h := newHarness(t)
-	h.env.create(t, "CREATE TABLE t (id int PRIMARY KEY, g int, s text)")
+	h.env.Create(t, "CREATE TABLE t (id int PRIMARY KEY, g int, s text)")
 	h.load("t", "1 1 a", "2 1 b", "3 2 c", "4 NULL d")
 	for _, sql := range []string{
 		"SELECT * FROM t",
@@ -146,11 +147,11 @@ func TestRerun(t *testing.T) {
 		"SELECT id, (SELECT count(*) FROM t t2 WHERE t2.g = t.id) FROM t",
 		"VALUES (1), (2)",
 	} {
-		res, err := bindSQL(h.env, sql, nil)
+		res, err := sqltest.Bind(h.env, sql, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", sql, err)
 		}
-		n, err := executor.Build(planner.Optimize(res.plan))
+		n, err := executor.Build(planner.Optimize(res.Plan))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,7 +161,7 @@ func TestRerun(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", sql, err)
 			}
-			runs = append(runs, rowsText(rows, res.cols))
+			runs = append(runs, rowsText(rows, res.Cols))
 		}
 		if runs[0] != runs[1] || runs[0] == "" {
 			t.Errorf("%s: the second run returned\n%s\nthe first\n%s", sql, runs[1], runs[0])
@@ -197,7 +198,7 @@ func TestVirtualRowsAreCopies(t *testing.T) {
 // (the context is looked at every 256 rows).
 func TestCancel(t *testing.T) {
 	h := newHarness(t)
-	h.env.create(t, "CREATE TABLE big (id int PRIMARY KEY, g int)")
+	h.env.Create(t, "CREATE TABLE big (id int PRIMARY KEY, g int)")
 	var rows []string
 	for i := 0; i < 1000; i++ {
 		rows = append(rows, fmt.Sprintf("%d %d", i, i%7))
@@ -232,11 +233,11 @@ func TestCancel(t *testing.T) {
 		"UPDATE big SET g = 0",
 		"DELETE FROM big",
 	} {
-		res, err := bindSQL(h.env, sql, nil)
+		res, err := sqltest.Bind(h.env, sql, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		plans[sql] = planner.Optimize(res.plan)
+		plans[sql] = planner.Optimize(res.Plan)
 	}
 	for name, p := range plans {
 		for _, tc := range []struct {
@@ -270,7 +271,7 @@ func TestCancel(t *testing.T) {
 
 func TestErrors(t *testing.T) {
 	h := newHarness(t)
-	tt := h.env.create(t, "CREATE TABLE t (id int PRIMARY KEY)")
+	tt := h.env.Create(t, "CREATE TABLE t (id int PRIMARY KEY)")
 	one := &planner.Values{Cols: []types.Column{{Name: "id", Type: types.TInt4}}, Rows: [][]planner.Expr{{i4(1)}}}
 	outer := &planner.Project{Input: one, Exprs: []planner.Expr{&planner.OuterRef{Depth: 1, Idx: 0, Typ: types.TInt4, Name: "o"}},
 		Cols: []types.Column{{Name: "o", Type: types.TInt4}}}
@@ -330,7 +331,7 @@ func TestCompareSortKeys(t *testing.T) {
 
 func TestTableCodec(t *testing.T) {
 	h := newHarness(t)
-	kv := h.env.create(t, "CREATE TABLE kv (k1 int, v text, k2 text, PRIMARY KEY (k2, k1))")
+	kv := h.env.Create(t, "CREATE TABLE kv (k1 int, v text, k2 text, PRIMARY KEY (k2, k1))")
 	c := executor.CodecFor(kv)
 	if executor.CodecFor(kv) != c {
 		t.Error("CodecFor does not cache the codec of a descriptor")
@@ -356,7 +357,7 @@ func TestTableCodec(t *testing.T) {
 		t.Errorf("PKType(1) = %v, want integer", c.PKType(1))
 	}
 	back, err := c.Decode(c.Value(nil, row))
-	if err != nil || formatRow(back, kv.ColumnTypes()) != "7 val b" {
+	if err != nil || sqltest.FormatRow(back, kv.ColumnTypes()) != "7 val b" {
 		t.Errorf("Decode(Value(row)) = %v, %v", back, err)
 	}
 	if _, err := c.Decode([]byte{0xff, 0xff, 0xff}); sqlerr.Code(err) != sqlerr.DataCorrupted || !strings.Contains(err.Error(), `"kv"`) {
@@ -368,7 +369,7 @@ func TestTableCodec(t *testing.T) {
 // reports each written row.
 func TestInsertRows(t *testing.T) {
 	h := newHarness(t)
-	n := h.env.create(t, "CREATE TABLE n (x int NOT NULL, y text)")
+	n := h.env.Create(t, "CREATE TABLE n (x int NOT NULL, y text)")
 	w := &writer{h: h, batch: h.store.NewIndexedBatch()}
 	defer w.batch.Close()
 	ec := h.context(context.Background(), w.batch, nil)
@@ -376,7 +377,7 @@ func TestInsertRows(t *testing.T) {
 	var written []string
 	rows := []types.Row{{types.NewInt(1), types.NewString("a"), types.Null}, {types.NewInt(2), types.Null, types.NewInt(99)}}
 	count, err := executor.InsertRows(ec, n, rows, false, func(r types.Row) error {
-		written = append(written, formatRow(r, n.ColumnTypes()))
+		written = append(written, sqltest.FormatRow(r, n.ColumnTypes()))
 		return nil
 	})
 	if err != nil || count != 2 {

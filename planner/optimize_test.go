@@ -3,6 +3,7 @@ package planner_test
 import (
 	"context"
 	"fmt"
+	"github.com/eddy-db/eddy/internal/sqltest"
 	"sort"
 	"strings"
 	"testing"
@@ -37,13 +38,13 @@ var data = map[string][]string{
 
 // fixture is the schema loaded into a store.
 type fixture struct {
-	env   *testEnv
+	env   *sqltest.Env
 	store *storage.Store
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	env := newTestEnv(t, schema...)
+	env := sqltest.NewEnv(t, schema...)
 	st, err := storage.Open(t.TempDir(), storage.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -52,10 +53,10 @@ func newFixture(t *testing.T) *fixture {
 	b := st.NewBatch()
 	defer b.Close()
 	for name, rows := range data {
-		o := env.objs[name]
+		o := env.Object(name)
 		codec := executor.CodecFor(o)
 		for _, line := range rows {
-			r := parseRow(t, line, o.ColumnTypes())
+			r := sqltest.ParseRow(t, line, o.ColumnTypes())
 			if err := b.Set(codec.Key(nil, r), codec.Value(nil, r)); err != nil {
 				t.Fatal(err)
 			}
@@ -177,7 +178,7 @@ func sortedRows(rows []types.Row, cols []types.Column) []string {
 	}
 	out := make([]string, len(rows))
 	for i, r := range rows {
-		out[i] = formatRow(r, ts)
+		out[i] = sqltest.FormatRow(r, ts)
 	}
 	sort.Strings(out)
 	return out
@@ -191,37 +192,37 @@ func sortedRows(rows []types.Row, cols []types.Column) []string {
 // binder inferred).
 func TestOptimize(t *testing.T) {
 	f := newFixture(t)
-	runFile(t, "testdata/optimize", func(t *testing.T, c *testCase) string {
+	sqltest.RunFile(t, "testdata/optimize", func(t *testing.T, c *sqltest.Case) string {
 		if c.Cmd != "optimize" {
 			t.Fatalf("%s: unknown command %s", c.Pos, c.Cmd)
 		}
-		res, err := bindSQL(f.env, c.Input, nil)
+		res, err := sqltest.Bind(f.env, c.Input, nil)
 		if err != nil {
-			return formatError(err)
+			return sqltest.FormatError(err)
 		}
-		before := explainAll(res.plan)
-		opt := planner.Optimize(res.plan)
-		if after := explainAll(res.plan); after != before {
+		before := explainAll(res.Plan)
+		opt := planner.Optimize(res.Plan)
+		if after := explainAll(res.Plan); after != before {
 			t.Errorf("%s: Optimize changed its input plan:\nbefore:\n%s\nafter:\n%s", c.Pos, before, after)
 		}
 		out := explainAll(opt)
 		if again := explainAll(planner.Optimize(opt)); again != out {
 			t.Errorf("%s: Optimize is not idempotent:\nonce:\n%s\ntwice:\n%s", c.Pos, out, again)
 		}
-		if _, isSelect := res.plan.(*planner.Project); !isSelect && len(res.cols) == 0 {
+		if _, isSelect := res.Plan.(*planner.Project); !isSelect && len(res.Cols) == 0 {
 			return out
 		}
 		var params []types.Datum
 		if p, ok := c.Arg("params"); ok {
 			for i, v := range strings.Split(p, ",") {
-				d, err := types.ParseText(v, res.params[i], types.DefaultEnv)
+				d, err := types.ParseText(v, res.Params[i], types.DefaultEnv)
 				if err != nil {
 					t.Fatalf("%s: param %d: %v", c.Pos, i+1, err)
 				}
 				params = append(params, d)
 			}
 		}
-		want, err := f.run(res.plan, params)
+		want, err := f.run(res.Plan, params)
 		if err != nil {
 			t.Fatalf("%s: running the unoptimized plan: %v", c.Pos, err)
 		}
@@ -229,7 +230,7 @@ func TestOptimize(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: running the optimized plan: %v", c.Pos, err)
 		}
-		w, g := sortedRows(want, res.cols), sortedRows(got, res.cols)
+		w, g := sortedRows(want, res.Cols), sortedRows(got, res.Cols)
 		if strings.Join(w, "\n") != strings.Join(g, "\n") {
 			t.Errorf("%s: optimized plan returns\n%s\nwant (unoptimized)\n%s", c.Pos, strings.Join(g, "\n"), strings.Join(w, "\n"))
 		}
@@ -240,7 +241,7 @@ func TestOptimize(t *testing.T) {
 // TestReadsStorageOnce pins which plans read storage at most once (and so
 // may run on the store without a snapshot).
 func TestReadsStorageOnce(t *testing.T) {
-	env := newTestEnv(t, schema...)
+	env := sqltest.NewEnv(t, schema...)
 	for _, tc := range []struct {
 		sql  string
 		want bool
@@ -262,11 +263,11 @@ func TestReadsStorageOnce(t *testing.T) {
 		{"INSERT INTO t SELECT * FROM t", true},
 		{"UPDATE t SET v = 1 WHERE id = 2", true},
 	} {
-		res, err := bindSQL(env, tc.sql, nil)
+		res, err := sqltest.Bind(env, tc.sql, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.sql, err)
 		}
-		for _, p := range []planner.Plan{res.plan, planner.Optimize(res.plan)} {
+		for _, p := range []planner.Plan{res.Plan, planner.Optimize(res.Plan)} {
 			if got := planner.ReadsStorageOnce(p); got != tc.want {
 				t.Errorf("ReadsStorageOnce(%s) = %v, want %v\n%s", tc.sql, got, tc.want, explainAll(p))
 			}
@@ -277,12 +278,12 @@ func TestReadsStorageOnce(t *testing.T) {
 // A subquery in an aggregate's ORDER BY runs too: the statement reads
 // storage twice and needs a snapshot.
 func TestReadsStorageOnceAggregateOrderBy(t *testing.T) {
-	env := newTestEnv(t, schema...)
-	res, err := bindSQL(env, "SELECT string_agg(s, ',' ORDER BY (SELECT max(w) FROM u)) FROM t", nil)
+	env := sqltest.NewEnv(t, schema...)
+	res, err := sqltest.Bind(env, "SELECT string_agg(s, ',' ORDER BY (SELECT max(w) FROM u)) FROM t", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if planner.ReadsStorageOnce(res.plan) {
+	if planner.ReadsStorageOnce(res.Plan) {
 		t.Error("ReadsStorageOnce does not look at aggregate ORDER BY expressions, so a subquery there is not counted")
 	}
 }

@@ -1,6 +1,7 @@
 package planner_test
 
 import (
+	"github.com/eddy-db/eddy/internal/sqltest"
 	"strings"
 	"testing"
 
@@ -27,8 +28,8 @@ func and(es ...planner.Expr) planner.Expr { return planner.MakeAnd(es) }
 func explainText(p planner.Plan) string { return strings.Join(planner.Explain(p), "\n") }
 
 func TestOptimizeSemiAntiJoins(t *testing.T) {
-	env := newTestEnv(t, schema...)
-	a, b := &planner.Scan{Table: env.objs["a"]}, &planner.Scan{Table: env.objs["b"]}
+	env := sqltest.NewEnv(t, schema...)
+	a, b := &planner.Scan{Table: env.Object("a")}, &planner.Scan{Table: env.Object("b")}
 	// a: id 0, x 1, bid 2; b (after a's 3 columns): id 3, y 4, name 5.
 	ax, abid := col(1, "a.x", types.TInt4), col(2, "a.bid", types.TInt8)
 	bid, by := col(3, "b.id", types.TInt8), col(4, "b.y", types.TInt4)
@@ -100,8 +101,8 @@ func TestOptimizeSemiAntiJoins(t *testing.T) {
 }
 
 func TestDescribe(t *testing.T) {
-	env := newTestEnv(t, schema...)
-	tt, kv := env.objs["t"], env.objs["kv"]
+	env := sqltest.NewEnv(t, schema...)
+	tt, kv := env.Object("t"), env.Object("kv")
 	scanT := &planner.Scan{Table: tt}
 	tcols := scanT.Columns()
 	count, _, err := functions.ResolveAggregate("count", nil)
@@ -156,8 +157,8 @@ func TestDescribe(t *testing.T) {
 }
 
 func TestExplainIndentation(t *testing.T) {
-	env := newTestEnv(t, schema...)
-	a, b := &planner.Scan{Table: env.objs["a"]}, &planner.Scan{Table: env.objs["b"]}
+	env := sqltest.NewEnv(t, schema...)
+	a, b := &planner.Scan{Table: env.Object("a")}, &planner.Scan{Table: env.Object("b")}
 	p := &planner.Limit{Limit: i4(1), Input: &planner.Join{Kind: planner.LeftJoin, Left: &planner.Filter{Input: a, Cond: cmp(planner.GT, col(1, "x", types.TInt4), i4(0))}, Right: b}}
 	want := []string{
 		"Limit 1",
@@ -172,8 +173,8 @@ func TestExplainIndentation(t *testing.T) {
 }
 
 func TestJoinColumns(t *testing.T) {
-	env := newTestEnv(t, schema...)
-	a, b := &planner.Scan{Table: env.objs["a"]}, &planner.Scan{Table: env.objs["b"]}
+	env := sqltest.NewEnv(t, schema...)
+	a, b := &planner.Scan{Table: env.Object("a")}, &planner.Scan{Table: env.Object("b")}
 	for _, tc := range []struct {
 		kind planner.JoinKind
 		want string
@@ -196,8 +197,8 @@ func TestJoinColumns(t *testing.T) {
 }
 
 func TestScanKeyKind(t *testing.T) {
-	env := newTestEnv(t, schema...)
-	kv := env.objs["kv"]
+	env := sqltest.NewEnv(t, schema...)
+	kv := env.Object("kv")
 	for _, tc := range []struct {
 		scan          *planner.Scan
 		point, range_ bool

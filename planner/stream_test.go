@@ -1,6 +1,7 @@
 package planner_test
 
 import (
+	"github.com/eddy-db/eddy/internal/sqltest"
 	"slices"
 	"testing"
 
@@ -11,7 +12,7 @@ import (
 // plan knows to be TUMBLE/HOP windows (the aggregation indexes its groups
 // per window when the first one is).
 func TestStreamWindowCols(t *testing.T) {
-	env := newTestEnv(t, "CREATE TABLE ev (k int, v int, ts timestamptz)")
+	env := sqltest.NewEnv(t, "CREATE TABLE ev (k int, v int, ts timestamptz)")
 	for _, tc := range []struct {
 		sql  string
 		want []int // group positions that are windows
@@ -22,11 +23,11 @@ func TestStreamWindowCols(t *testing.T) {
 		{"SELECT ts, k, count(*) FROM ev GROUP BY ts, k", nil},
 		{"SELECT k, count(*) FROM ev GROUP BY k", nil},
 	} {
-		res, err := bindSQL(env, tc.sql, nil)
+		res, err := sqltest.Bind(env, tc.sql, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.sql, err)
 		}
-		sp, err := planner.BuildStream(planner.Optimize(res.plan), planner.StreamOptions{})
+		sp, err := planner.BuildStream(planner.Optimize(res.Plan), planner.StreamOptions{})
 		if err != nil {
 			t.Fatalf("%s: %v", tc.sql, err)
 		}

@@ -1,6 +1,7 @@
 package binder_test
 
 import (
+	"github.com/eddy-db/eddy/internal/sqltest"
 	"testing"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
@@ -25,7 +26,7 @@ func exprNode(t *testing.T, expr string) *pg.Node {
 // Binder.Expr binds an expression over bare columns (watermarks,
 // generated values).
 func TestBindStandaloneExpr(t *testing.T) {
-	env := newTestEnv(t)
+	env := sqltest.NewEnv(t)
 	cols := []types.Column{{Name: "ts", Type: types.TTimestamp}, {Name: "n", Type: types.TInt8}}
 	for _, tc := range []struct {
 		expr, want string
@@ -50,7 +51,7 @@ func TestBindStandaloneExpr(t *testing.T) {
 }
 
 func TestDefaultExpr(t *testing.T) {
-	env := newTestEnv(t)
+	env := sqltest.NewEnv(t)
 	b := binder.New(env, "", 0, nil)
 	for _, tc := range []struct {
 		col  catalog.Column
@@ -80,7 +81,7 @@ func TestDefaultExpr(t *testing.T) {
 }
 
 func TestFinishParams(t *testing.T) {
-	b := binder.New(newTestEnv(t), "", 0, []types.Type{types.TUnknown, types.TInt8})
+	b := binder.New(sqltest.NewEnv(t), "", 0, []types.Type{types.TUnknown, types.TInt8})
 	b.Params = append(b.Params, types.TUnknown)
 	b.FinishParams()
 	if b.Params[0] != types.TText || b.Params[1] != types.TInt8 || b.Params[2] != types.TText {
@@ -109,7 +110,7 @@ func TestEvalCmp(t *testing.T) {
 }
 
 func TestResolveTypeName(t *testing.T) {
-	b := binder.New(newTestEnv(t), "", 0, nil)
+	b := binder.New(sqltest.NewEnv(t), "", 0, nil)
 	tn := func(sql string) *pg.TypeName {
 		tree, err := pg.Parse("SELECT NULL::" + sql)
 		if err != nil {

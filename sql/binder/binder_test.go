@@ -2,6 +2,7 @@ package binder_test
 
 import (
 	"fmt"
+	"github.com/eddy-db/eddy/internal/sqltest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -40,8 +41,8 @@ func TestBind(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			env := newTestEnv(t, schema...)
-			runFile(t, f, func(t *testing.T, c *testCase) string {
+			env := sqltest.NewEnv(t, schema...)
+			sqltest.RunFile(t, f, func(t *testing.T, c *sqltest.Case) string {
 				switch c.Cmd {
 				case "bind", "columns":
 					var params []types.Type
@@ -54,12 +55,12 @@ func TestBind(t *testing.T) {
 							params = append(params, typ)
 						}
 					}
-					res, err := bindSQL(env, c.Input, params)
+					res, err := sqltest.Bind(env, c.Input, params)
 					if err != nil {
-						return formatError(err)
+						return sqltest.FormatError(err)
 					}
 					if c.Cmd == "columns" {
-						res.plan = nil
+						res.Plan = nil
 					}
 					return describe(res)
 				}
@@ -71,24 +72,24 @@ func TestBind(t *testing.T) {
 }
 
 // describe prints a bound statement: columns, parameters and plan.
-func describe(res *bound) string {
+func describe(res *sqltest.Bound) string {
 	var sb strings.Builder
-	if len(res.cols) > 0 {
-		parts := make([]string, len(res.cols))
-		for i, c := range res.cols {
+	if len(res.Cols) > 0 {
+		parts := make([]string, len(res.Cols))
+		for i, c := range res.Cols {
 			parts[i] = c.Name + " " + c.Type.String()
 		}
 		sb.WriteString("columns: " + strings.Join(parts, ", ") + "\n")
 	}
-	if len(res.params) > 0 {
-		parts := make([]string, len(res.params))
-		for i, p := range res.params {
+	if len(res.Params) > 0 {
+		parts := make([]string, len(res.Params))
+		for i, p := range res.Params {
 			parts[i] = p.String()
 		}
 		sb.WriteString("params: " + strings.Join(parts, ", ") + "\n")
 	}
-	if res.plan != nil {
-		explain(&sb, res.plan, 0)
+	if res.Plan != nil {
+		explain(&sb, res.Plan, 0)
 	}
 	return sb.String()
 }

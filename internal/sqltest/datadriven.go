@@ -1,4 +1,4 @@
-package planner_test
+package sqltest
 
 import (
 	"flag"
@@ -24,10 +24,11 @@ import (
 // output differs the case is skipped with that message (-rewrite leaves
 // it alone).
 
-var rewrite = flag.Bool("rewrite", false, "rewrite the expected outputs in testdata with the actual ones")
+// Rewrite is the -rewrite flag of the tests that use RunFile.
+var Rewrite = flag.Bool("rewrite", false, "rewrite the expected outputs in testdata with the actual ones")
 
-// testCase is one command of a data-driven file.
-type testCase struct {
+// Case is one command of a data-driven file.
+type Case struct {
 	Pos   string // file:line of the command
 	Cmd   string
 	Args  []string          // positional arguments
@@ -39,13 +40,13 @@ type testCase struct {
 }
 
 // Arg returns the value of a key=value argument.
-func (c *testCase) Arg(key string) (string, bool) {
+func (c *Case) Arg(key string) (string, bool) {
 	v, ok := c.KV[key]
 	return v, ok
 }
 
 // Has reports whether a positional argument is present.
-func (c *testCase) Has(arg string) bool {
+func (c *Case) Has(arg string) bool {
 	for _, a := range c.Args {
 		if a == arg {
 			return true
@@ -54,9 +55,9 @@ func (c *testCase) Has(arg string) bool {
 	return false
 }
 
-// runFile runs every command of a data-driven file through run, which
+// RunFile runs every command of a data-driven file through run, which
 // returns the command's output.
-func runFile(t *testing.T, path string, run func(t *testing.T, c *testCase) string) {
+func RunFile(t *testing.T, path string, run func(t *testing.T, c *Case) string) {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -78,7 +79,7 @@ func runFile(t *testing.T, path string, run func(t *testing.T, c *testCase) stri
 			i++
 			continue
 		}
-		c := &testCase{Pos: fmt.Sprintf("%s:%d", base, i+1), KV: map[string]string{}, Bug: bug}
+		c := &Case{Pos: fmt.Sprintf("%s:%d", base, i+1), KV: map[string]string{}, Bug: bug}
 		bug = ""
 		fields := strings.Fields(line)
 		c.Cmd = fields[0]
@@ -116,7 +117,7 @@ func runFile(t *testing.T, path string, run func(t *testing.T, c *testCase) stri
 					t.Fatalf("%s: output has a blank line:\n%s", c.Pos, got)
 				}
 			}
-			if got == c.Want && c.Bug != "" && !*rewrite {
+			if got == c.Want && c.Bug != "" && !*Rewrite {
 				t.Errorf("%s is marked as a bug (%s) but passes: remove its \"# bug:\" line", c.Pos, c.Bug)
 			}
 			if got != c.Want && c.Bug != "" {
@@ -124,7 +125,7 @@ func runFile(t *testing.T, path string, run func(t *testing.T, c *testCase) stri
 				got = c.Want
 				t.Skipf("bug: %s (%s)\ngot:\n%s\nwant:\n%s", c.Bug, c.Pos, actual, c.Want)
 			}
-			if !*rewrite && got != c.Want {
+			if !*Rewrite && got != c.Want {
 				t.Errorf("%s: %s\n%s\ngot:\n%s\nwant:\n%s", c.Pos, c.Cmd, c.Input, got, c.Want)
 			}
 		})
@@ -132,7 +133,7 @@ func runFile(t *testing.T, path string, run func(t *testing.T, c *testCase) stri
 			out.WriteString(got + "\n")
 		}
 	}
-	if *rewrite {
+	if *Rewrite {
 		if err := os.WriteFile(path, []byte(out.String()), 0o644); err != nil {
 			t.Fatal(err)
 		}

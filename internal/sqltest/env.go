@@ -1,4 +1,8 @@
-package binder_test
+// Package sqltest holds what the binder, planner and executor tests
+// share: a binder.Env over tables and views built from DDL text, binding
+// of single statements, the text form of rows and errors, and the
+// data-driven test file format.
+package sqltest
 
 import (
 	"fmt"
@@ -15,24 +19,25 @@ import (
 	"github.com/eddy-db/eddy/sql/types"
 )
 
-// testEnv is a binder.Env over catalog objects the test builds from
+// Env is a binder.Env over catalog objects the test builds from
 // CREATE TABLE / CREATE VIEW text.
-type testEnv struct {
+type Env struct {
 	objs   map[string]*catalog.Object
 	views  map[string]*pg.Node
 	nextID uint32
 }
 
-func newTestEnv(t testing.TB, ddl ...string) *testEnv {
+// NewEnv returns an Env holding the relations the DDL statements create.
+func NewEnv(t testing.TB, ddl ...string) *Env {
 	t.Helper()
-	e := &testEnv{objs: map[string]*catalog.Object{}, views: map[string]*pg.Node{}, nextID: catalog.FirstUserID}
+	e := &Env{objs: map[string]*catalog.Object{}, views: map[string]*pg.Node{}, nextID: catalog.FirstUserID}
 	for _, d := range ddl {
-		e.create(t, d)
+		e.Create(t, d)
 	}
 	return e
 }
 
-func (e *testEnv) Relation(schema, name string) (*binder.Relation, error) {
+func (e *Env) Relation(schema, name string) (*binder.Relation, error) {
 	if schema != "" && schema != catalog.DefaultSchema {
 		return nil, sqlerr.New(sqlerr.UndefinedTable, "relation \"%s.%s\" does not exist", schema, name)
 	}
@@ -46,14 +51,17 @@ func (e *testEnv) Relation(schema, name string) (*binder.Relation, error) {
 	return &binder.Relation{Obj: o}, nil
 }
 
-func (e *testEnv) SessionFunc(string, []types.Type) (*functions.Func, bool) { return nil, false }
+// Object returns the relation named name, or nil.
+func (e *Env) Object(name string) *catalog.Object { return e.objs[name] }
 
-func (e *testEnv) TypesEnv() *types.Env { return types.DefaultEnv }
+func (e *Env) SessionFunc(string, []types.Type) (*functions.Func, bool) { return nil, false }
+
+func (e *Env) TypesEnv() *types.Env { return types.DefaultEnv }
 
 // create adds the relation a CREATE TABLE or CREATE VIEW statement
 // describes. Tables without a PRIMARY KEY get the hidden row id column, as
 // the session's CREATE TABLE gives them.
-func (e *testEnv) create(t testing.TB, ddl string) *catalog.Object {
+func (e *Env) Create(t testing.TB, ddl string) *catalog.Object {
 	t.Helper()
 	tree, err := pg.Parse(ddl)
 	if err != nil {
@@ -133,16 +141,16 @@ func deparseExpr(t testing.TB, version int32, n *pg.Node) string {
 	return strings.TrimPrefix(out, "SELECT ")
 }
 
-// bound is a bound statement: its plan, result columns and parameters.
-type bound struct {
-	plan   planner.Plan
-	cols   []types.Column
-	params []types.Type
+// Bound is a bound statement: its plan, result columns and parameters.
+type Bound struct {
+	Plan   planner.Plan
+	Cols   []types.Column
+	Params []types.Type
 }
 
-// bindSQL binds one statement (SELECT, VALUES, INSERT, UPDATE or DELETE)
+// Bind binds one statement (SELECT, VALUES, INSERT, UPDATE or DELETE)
 // with the given declared parameter types.
-func bindSQL(env binder.Env, sql string, params []types.Type) (*bound, error) {
+func Bind(env binder.Env, sql string, params []types.Type) (*Bound, error) {
 	tree, err := pg.Parse(sql)
 	if err != nil {
 		return nil, err
@@ -152,46 +160,46 @@ func bindSQL(env binder.Env, sql string, params []types.Type) (*bound, error) {
 	}
 	raw := tree.Stmts[0]
 	b := binder.New(env, sql, int(raw.StmtLocation), params)
-	out := &bound{}
+	out := &Bound{}
 	switch n := raw.Stmt.Node.(type) {
 	case *pg.Node_SelectStmt:
 		res, err := b.Select(raw.Stmt)
 		if err != nil {
 			return nil, err
 		}
-		out.plan = res.Plan
+		out.Plan = res.Plan
 		for i, c := range res.Plan.Columns() {
-			out.cols = append(out.cols, types.Column{Name: res.Names[i], Type: c.Type})
+			out.Cols = append(out.Cols, types.Column{Name: res.Names[i], Type: c.Type})
 		}
 	case *pg.Node_InsertStmt:
 		ins, err := b.Insert(n.InsertStmt)
 		if err != nil {
 			return nil, err
 		}
-		out.plan, out.cols = ins, ins.ReturningCols
+		out.Plan, out.Cols = ins, ins.ReturningCols
 	case *pg.Node_UpdateStmt:
 		up, err := b.Update(n.UpdateStmt)
 		if err != nil {
 			return nil, err
 		}
-		out.plan, out.cols = up, up.ReturningCols
+		out.Plan, out.Cols = up, up.ReturningCols
 	case *pg.Node_DeleteStmt:
 		del, err := b.Delete(n.DeleteStmt)
 		if err != nil {
 			return nil, err
 		}
-		out.plan, out.cols = del, del.ReturningCols
+		out.Plan, out.Cols = del, del.ReturningCols
 	default:
 		return nil, fmt.Errorf("cannot bind %T", raw.Stmt.Node)
 	}
 	b.FinishParams()
-	out.params = b.Params
+	out.Params = b.Params
 	return out, nil
 }
 
-// formatError renders an error as "error CODE [at POS]: message" with
+// FormatError renders an error as "error CODE [at POS]: message" with
 // its detail and hint on the following lines.
-func formatError(err error) string {
+func FormatError(err error) string {
 	e := sqlerr.As(err)
 	s := "error " + e.Code
 	if e.Position > 0 {
@@ -205,4 +213,79 @@ func formatError(err error) string {
 		s += "\nhint: " + e.Hint
 	}
 	return s
+}
+
+// ParseRow reads a row in the tests' text form: values separated by
+// spaces, NULL for NULL, 'quoted' for values holding spaces (” is a
+// quote inside quotes).
+func ParseRow(t testing.TB, line string, cols []types.Type) types.Row {
+	t.Helper()
+	var vals []*string
+	for i := 0; i < len(line); {
+		switch c := line[i]; {
+		case c == ' ' || c == '\t':
+			i++
+		case c == '\'':
+			var sb strings.Builder
+			i++
+			for ; i < len(line); i++ {
+				if line[i] == '\'' {
+					if i+1 < len(line) && line[i+1] == '\'' {
+						sb.WriteByte('\'')
+						i++
+						continue
+					}
+					break
+				}
+				sb.WriteByte(line[i])
+			}
+			i++
+			s := sb.String()
+			vals = append(vals, &s)
+		default:
+			j := strings.IndexAny(line[i:], " \t")
+			if j < 0 {
+				j = len(line) - i
+			}
+			s := line[i : i+j]
+			i += j
+			if s == "NULL" {
+				vals = append(vals, nil)
+			} else {
+				vals = append(vals, &s)
+			}
+		}
+	}
+	if len(vals) != len(cols) {
+		t.Fatalf("row %q has %d values, want %d", line, len(vals), len(cols))
+	}
+	row := make(types.Row, len(cols))
+	for i, v := range vals {
+		if v == nil {
+			continue
+		}
+		d, err := types.ParseText(*v, cols[i], types.DefaultEnv)
+		if err != nil {
+			t.Fatalf("row %q: %v", line, err)
+		}
+		row[i] = d
+	}
+	return row
+}
+
+// FormatRow prints a row in the text form ParseRow reads.
+func FormatRow(r types.Row, cols []types.Type) string {
+	parts := make([]string, len(r))
+	for i, v := range r {
+		if v.IsNull() {
+			parts[i] = "NULL"
+			continue
+		}
+		s := types.FormatText(v, cols[i], types.DefaultEnv)
+		if s == "" || s == "NULL" || strings.ContainsAny(s, " \t'") {
+			s = "'" + strings.ReplaceAll(s, "'", "''") + "'"
+		}
+		parts[i] = s
+	}
+	return strings.Join(parts, " ")
 }
