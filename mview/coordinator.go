@@ -188,6 +188,11 @@ func (c *coordinator) checkpoint(pause bool, publish func(*storage.Batch) error)
 	if err := m.store.CommitEpoch(epoch, batch, offsets); err != nil {
 		return 0, err
 	}
+	for _, j := range jobs {
+		if j.sink != nil {
+			j.sink.notify()
+		}
+	}
 	return epoch, nil
 }
 

@@ -25,7 +25,8 @@ type job struct {
 	plan *planner.StreamNode
 	frag *stream.Fragment
 	root stream.Operator
-	mat  *stream.Materialize
+	mat  *stream.Materialize // nil for a sink
+	sink *sinkRunner         // a sink's delivery; nil for a view
 
 	sources   []source
 	readers   []*tableReader
@@ -80,6 +81,13 @@ func (m *Manager) jobList() []*job {
 
 // start runs the job's sources and its operator loop.
 func (j *job) start(m *Manager) {
+	if j.sink != nil {
+		m.wg.Add(1)
+		go func() {
+			defer m.wg.Done()
+			j.sink.run(j.ctx)
+		}()
+	}
 	for _, s := range j.sources {
 		s := s
 		m.wg.Add(1)
@@ -124,6 +132,9 @@ func (j *job) stop() {
 		j.cancel()
 	})
 	<-j.done
+	if j.sink != nil {
+		<-j.sink.done
+	}
 	_ = j.root.Close()
 }
 
@@ -141,6 +152,15 @@ func (j *job) clear(b *storage.Batch) error {
 	}
 	for _, r := range j.conns {
 		if err := b.Delete(storage.OffsetKey(r.name)); err != nil {
+			return err
+		}
+	}
+	if j.sink != nil {
+		lo, hi := storage.SinkLogSpan(j.id)
+		if err := b.DeleteRange(lo, hi); err != nil {
+			return err
+		}
+		if err := b.Delete(sinkDeliveredKey(j.id)); err != nil {
 			return err
 		}
 	}
@@ -184,10 +204,16 @@ func (m *Manager) newJob(stmt context.Context, obj *catalog.Object, plan *planne
 		}
 		return nil, err
 	}
-	own := state.New(m.store, obj.ID, colTypesAt(plan, obj.PK), plan.Types())
-	j.tables = append(j.tables, own)
-	j.mat = stream.NewMaterialize(root, own, j.frag)
-	j.root = j.mat
+	if obj.Kind == catalog.KindSink {
+		if j.root, err = b.sink(root, plan, extra.Sink); err != nil {
+			return nil, err
+		}
+	} else {
+		own := state.New(m.store, obj.ID, colTypesAt(plan, obj.PK), plan.Types())
+		j.tables = append(j.tables, own)
+		j.mat = stream.NewMaterialize(root, own, j.frag)
+		j.root = j.mat
+	}
 	if !fresh {
 		for _, r := range j.restorers {
 			if err := r.Restore(m.store); err != nil {

@@ -51,6 +51,9 @@ type Manager struct {
 	logGen uint64
 	failed error
 
+	// Database is the database name sinks report (Debezium's source).
+	Database string
+
 	// BindExpr binds an expression over a table's columns (watermark
 	// definitions are stored as SQL text).
 	BindExpr func(t *catalog.Object, sql string) (planner.Expr, error)
@@ -143,8 +146,9 @@ func (m *Manager) Flush(ctx context.Context) error {
 // Extra is how a view's descriptor records its dataflow: the ids of its
 // internal state tables, in the order the builder uses them.
 type Extra struct {
-	StateTables       []uint32 `json:"state_tables"`
-	EmitOnWindowClose bool     `json:"emit_on_window_close,omitempty"`
+	StateTables       []uint32   `json:"state_tables"`
+	EmitOnWindowClose bool       `json:"emit_on_window_close,omitempty"`
+	Sink              *SinkExtra `json:"sink,omitempty"`
 }
 
 // ReadExtra decodes a view descriptor's Extra.
@@ -298,7 +302,7 @@ func (m *Manager) removeJob(j *job) {
 		m.mu.Lock()
 		up := m.jobs[u.from]
 		m.mu.Unlock()
-		if up != nil {
+		if up != nil && up.mat != nil {
 			up.mat.Detach(u.ch)
 		}
 	}

@@ -571,7 +571,7 @@ func (s *Session) dropObjects(kind catalog.Kind, names []string, ifExists, casca
 	defer batch.Close()
 	var views []*catalog.Object
 	for _, o := range drop {
-		if o.Kind == catalog.KindMaterializedView {
+		if o.Kind == catalog.KindMaterializedView || o.Kind == catalog.KindSink {
 			views = append(views, o)
 		}
 	}

@@ -73,6 +73,7 @@ func Open(dir string, opts Options) (*Engine, error) {
 	e.nextPID.Store(1000)
 	e.MV = mview.New(st, cat, opts.Logger)
 	e.MV.BindExpr = e.bindTableExpr
+	e.MV.Database = e.opts.Databases[0]
 	if opts.BarrierInterval > 0 {
 		e.MV.SetBarrierInterval(opts.BarrierInterval)
 	}

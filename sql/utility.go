@@ -57,7 +57,7 @@ func (s *Session) bindEddy(p *Prepared, b *binder.Binder, n parser.Node) error {
 	case *parser.CreateSource:
 		return s.bindCreateSource(p, b, x)
 	case *parser.CreateSink:
-		return sqlerr.NotSupported("CREATE SINK")
+		return s.bindCreateSink(p, x)
 	case *parser.CreateMaterializedView:
 		return s.bindCreateMV(p, x)
 	case *parser.Drop:

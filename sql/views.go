@@ -66,28 +66,28 @@ func (s *Session) viewPlan(sql string, query *pg.Node, offset int, eowc bool) (*
 	return res, plan, nil
 }
 
-// restoreViews restarts every materialized view from its committed
-// state, views before the views built on them.
+// restoreViews restarts every materialized view and sink from its
+// committed state, views before the views and sinks built on them.
 func (e *Engine) restoreViews() error {
 	s := e.internalSession()
 	for _, o := range e.Catalog.Objects() {
-		if o.Kind != catalog.KindMaterializedView {
+		if o.Kind != catalog.KindMaterializedView && o.Kind != catalog.KindSink {
 			continue
 		}
 		extra, err := mview.ReadExtra(o)
 		if err != nil {
-			return fmt.Errorf("materialized view %s: %w", o.Name, err)
+			return fmt.Errorf("%s %s: %w", catalog.KindNoun(o.Kind), o.Name, err)
 		}
 		tree, err := pg.Parse(o.Query)
 		if err != nil || len(tree.Stmts) != 1 {
-			return fmt.Errorf("materialized view %s: stored query does not parse", o.Name)
+			return fmt.Errorf("%s %s: stored query does not parse", catalog.KindNoun(o.Kind), o.Name)
 		}
 		_, plan, err := s.viewPlan(o.Query, tree.Stmts[0].Stmt, 0, extra.EmitOnWindowClose)
 		if err != nil {
-			return fmt.Errorf("materialized view %s: %w", o.Name, err)
+			return fmt.Errorf("%s %s: %w", catalog.KindNoun(o.Kind), o.Name, err)
 		}
 		if err := e.MV.Restore(o, plan); err != nil {
-			return fmt.Errorf("materialized view %s: %w", o.Name, err)
+			return fmt.Errorf("%s %s: %w", catalog.KindNoun(o.Kind), o.Name, err)
 		}
 	}
 	return nil
@@ -161,7 +161,7 @@ func (s *Session) bindCreateMV(p *Prepared, mv *parser.CreateMaterializedView) e
 	ifNotExists := mv.IfNotExists
 	eowc := mv.EmitOnWindowClose
 	p.utility = func(ctx context.Context, s *Session, _ []types.Datum) (*result, error) {
-		return &result{tag: "CREATE_MATERIALIZED_VIEW"}, s.createMV(ctx, o, plan, ifNotExists, eowc)
+		return &result{tag: "CREATE_MATERIALIZED_VIEW"}, s.createDataflow(ctx, o, plan, ifNotExists, mview.Extra{EmitOnWindowClose: eowc})
 	}
 	return nil
 }
@@ -173,9 +173,11 @@ func schemaOrEmpty(full, schema string) string {
 	return ""
 }
 
-// createMV creates a view: ids are allocated, the dataflow is built and
-// backfilled, and the descriptor is committed with the first epoch.
-func (s *Session) createMV(ctx context.Context, tmpl *catalog.Object, plan *planner.StreamNode, ifNotExists, eowc bool) error {
+// createDataflow creates a materialized view or a sink: ids are
+// allocated, the dataflow is built and backfilled, and the descriptor is
+// committed with the first epoch. extra carries the kind's settings; the
+// state table ids are added here.
+func (s *Session) createDataflow(ctx context.Context, tmpl *catalog.Object, plan *planner.StreamNode, ifNotExists bool, extra mview.Extra) error {
 	e := s.eng
 	e.Catalog.Lock()
 	locked := true
@@ -189,7 +191,7 @@ func (s *Session) createMV(ctx context.Context, tmpl *catalog.Object, plan *plan
 	o := *tmpl
 	if err := e.Catalog.CheckNameFree(o.Schema, o.Name); err != nil {
 		if ifNotExists {
-			s.notice("relation \"%s\" already exists, skipping", o.Name)
+			s.notice("%s \"%s\" already exists, skipping", map[bool]string{true: "sink", false: "relation"}[o.Kind == catalog.KindSink], o.Name)
 			return nil
 		}
 		return err
@@ -207,7 +209,6 @@ func (s *Session) createMV(ctx context.Context, tmpl *catalog.Object, plan *plan
 		return err
 	}
 	o.ID = id
-	extra := mview.Extra{EmitOnWindowClose: eowc}
 	for i := 0; i < mview.StateTableCount(plan); i++ {
 		sid, err := e.Catalog.AllocateID(idBatch)
 		if err != nil {

@@ -12,6 +12,7 @@ const (
 	sysMeta    = 'm' // single values: 'm' ‖ name
 	sysOffset  = 'o' // source offsets: 'o' ‖ source name
 	sysLog     = 'l' // table change logs: 'l' ‖ table id (4) ‖ seq (8)
+	sysSinkLog = 's' // sink output logs: 's' ‖ sink id (4) ‖ epoch (8) ‖ seq (4)
 )
 
 var epochKey = MetaKey("epoch")
@@ -65,4 +66,26 @@ func LogSpan(table uint32) (start, end []byte) {
 // OffsetKey is the key of a source's committed offset.
 func OffsetKey(source string) []byte {
 	return append(append(TablePrefix(SystemTableID), sysOffset), source...)
+}
+
+// SinkLogKey is the key of entry seq of a sink's output for an epoch.
+func SinkLogKey(sink uint32, epoch uint64, seq uint32) []byte {
+	b := append(TablePrefix(SystemTableID), sysSinkLog)
+	b = binary.BigEndian.AppendUint32(b, sink)
+	b = binary.BigEndian.AppendUint64(b, epoch)
+	return binary.BigEndian.AppendUint32(b, seq)
+}
+
+// SinkLogSpan bounds every entry of a sink's output log.
+func SinkLogSpan(sink uint32) (start, end []byte) {
+	end = append(append(TablePrefix(SystemTableID), sysSinkLog), binary.BigEndian.AppendUint32(nil, sink+1)...)
+	return SinkLogKey(sink, 0, 0), end
+}
+
+// SinkLogEpoch returns the epoch of a sink log key.
+func SinkLogEpoch(key []byte) uint64 {
+	if len(key) < 4+1+4+8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(key[9:17])
 }

@@ -47,6 +47,13 @@ func Validate(ctx context.Context, spec *connectors.Spec) error {
 	if _, err := format.New(spec, nil); err != nil {
 		return err
 	}
+	return checkTopic(ctx, cfg)
+}
+
+// checkTopic asks the brokers for the topic's metadata (within a few
+// seconds): 08001 when no broker can be reached, 22023 when the topic does
+// not exist.
+func checkTopic(ctx context.Context, cfg *config) error {
 	ctx, cancel := context.WithTimeout(ctx, validateTimeout)
 	defer cancel()
 	brokers := strings.Join(cfg.brokers, ",")
