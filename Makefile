@@ -16,8 +16,8 @@ build:
 test:         ## every test: unit, sqllogictest, clients, differential, recovery
 	$(GO) test -count=1 -timeout 45m ./...
 
-bench:        ## point queries and ingest, side by side with PostgreSQL 15
-	$(GO) run ./cmd/eddybench all
+bench:        ## every benchmark: point queries and ingest against PostgreSQL 15, streaming, Kafka, Nexmark
+	$(GO) run ./tests/bench all
 
 vet:
 	$(GO) vet ./...

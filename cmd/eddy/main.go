@@ -1,7 +1,9 @@
 // Command eddy runs the Eddy streaming SQL database.
 //
-//	eddy [flags]             serve on 127.0.0.1:4566 with data in ./eddy-data
-//	eddy playground [flags]  serve on a temporary data directory, removed on exit
+//	eddy [flags]                   serve on 127.0.0.1:4566 with data in ./eddy-data
+//	eddy playground [flags]        serve on a temporary data directory, removed on exit,
+//	                               with a Kafka-compatible broker on 127.0.0.1:9092
+//	eddy produce --topic T [flags] write the lines of stdin to a Kafka topic
 //
 // Every flag can also be set with an environment variable: --listen is
 // EDDY_LISTEN, --data-dir is EDDY_DATA_DIR, and so on.
@@ -38,10 +40,12 @@ type config struct {
 	playground bool
 	cpuProfile string
 	barrierMS  int
+	// kafkaListen is where the playground's broker listens ("" = none).
+	kafkaListen string
 }
 
 func main() {
-	if err := run(os.Args[1:], os.Stderr); err != nil {
+	if err := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "eddy:", err)
 		os.Exit(1)
 	}
@@ -81,9 +85,12 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 	fs.StringVar(&cfg.authMethod, "auth-method", envOr("EDDY_AUTH_METHOD", pgwire.AuthSCRAM), "with --password: scram-sha-256 or password (cleartext) (EDDY_AUTH_METHOD)")
 	fs.IntVar(&cfg.barrierMS, "barrier-interval-ms", envInt("EDDY_BARRIER_INTERVAL_MS", 1000), "how often materialized views commit a checkpoint (EDDY_BARRIER_INTERVAL_MS)")
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", envOr("EDDY_CPUPROFILE", ""), "write a CPU profile of the whole run to this file (EDDY_CPUPROFILE)")
+	fs.StringVar(&cfg.kafkaListen, "kafka-listen", envOr("EDDY_KAFKA_LISTEN", defaultKafkaListen),
+		"playground only: address of the built-in Kafka-compatible broker, or off (EDDY_KAFKA_LISTEN)")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Eddy %s: a streaming SQL database that speaks the PostgreSQL protocol.\n\n", version)
-		fmt.Fprintf(out, "Usage:\n  eddy [flags]\n  eddy playground [flags]   (temporary data directory, removed on exit)\n\nFlags:\n")
+		fmt.Fprintf(out, "Usage:\n  eddy [flags]\n  eddy playground [flags]   (temporary data directory, removed on exit; a Kafka broker on %s)\n", defaultKafkaListen)
+		fmt.Fprintf(out, "  eddy produce --topic NAME [flags] < records   (see eddy produce -h)\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -91,6 +98,17 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q (see eddy -h)", fs.Arg(0))
+	}
+	if !cfg.playground {
+		kafkaFlag := false
+		fs.Visit(func(f *flag.Flag) { kafkaFlag = kafkaFlag || f.Name == "kafka-listen" })
+		if kafkaFlag {
+			return nil, fmt.Errorf("--kafka-listen is for eddy playground only: a server with a data directory starts no Kafka broker")
+		}
+		cfg.kafkaListen = ""
+	}
+	if strings.EqualFold(cfg.kafkaListen, "off") {
+		cfg.kafkaListen = ""
 	}
 	switch cfg.authMethod {
 	case pgwire.AuthSCRAM, pgwire.AuthPassword:
@@ -108,7 +126,10 @@ func newLogger(level string, w io.Writer) (*slog.Logger, error) {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
 }
 
-func run(args []string, stderr io.Writer) error {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "produce" {
+		return runProduce(args[1:], stdin, stdout, stderr)
+	}
 	cfg, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -133,6 +154,18 @@ func run(args []string, stderr io.Writer) error {
 			f.Close()
 		}()
 	}
+	if cfg.barrierMS <= 0 {
+		return fmt.Errorf("--barrier-interval-ms must be positive")
+	}
+	var kafkaAddr string
+	if cfg.kafkaListen != "" {
+		b, addr, err := startBroker(cfg.kafkaListen)
+		if err != nil {
+			return err
+		}
+		defer b.Close()
+		kafkaAddr = addr
+	}
 	dir := cfg.dataDir
 	if cfg.playground {
 		dir, err = os.MkdirTemp("", "eddy-playground-")
@@ -140,9 +173,6 @@ func run(args []string, stderr io.Writer) error {
 			return err
 		}
 		defer os.RemoveAll(dir)
-	}
-	if cfg.barrierMS <= 0 {
-		return fmt.Errorf("--barrier-interval-ms must be positive")
 	}
 	eng, err := sql.Open(dir, sql.Options{Logger: log, BarrierInterval: time.Duration(cfg.barrierMS) * time.Millisecond})
 	if err != nil {
@@ -164,7 +194,7 @@ func run(args []string, stderr io.Writer) error {
 	srv := pgwire.New(pcfg)
 	addr, err := srv.Listen(cfg.listen)
 	if err != nil {
-		return err
+		return listenError("--listen", cfg.listen, err, "")
 	}
 	mode := "data in " + dir
 	if cfg.playground {
@@ -172,12 +202,31 @@ func run(args []string, stderr io.Writer) error {
 	}
 	log.Info("eddy is ready", "version", version, "listen", addr.String(), "mode", mode)
 	fmt.Fprintf(stderr, "connect with: psql -h %s -p %s -U root dev\n", hostOf(addr.String()), portOf(addr.String()))
+	if kafkaAddr != "" {
+		log.Info("kafka broker is ready", "listen", kafkaAddr)
+		fmt.Fprintf(stderr, "kafka broker: %s (eddy produce --brokers %s --topic NAME < records; in SQL: properties.bootstrap.server = '%s')\n",
+			kafkaAddr, kafkaAddr, kafkaAddr)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	<-ctx.Done()
 	log.Info("shutting down")
 	return srv.Close()
+}
+
+// listenError explains a failed listen on addr and names the flag that
+// chooses the address.
+func listenError(flag, addr string, err error, alt string) error {
+	cause := err
+	for u := errors.Unwrap(cause); u != nil; u = errors.Unwrap(cause) {
+		cause = u
+	}
+	msg := fmt.Sprintf("cannot listen on %s: %v; choose another address with %s HOST:PORT", addr, cause, flag)
+	if alt != "" {
+		msg += " " + alt
+	}
+	return errors.New(msg)
 }
 
 func hostOf(addr string) string {

@@ -4,12 +4,17 @@
 //	go run ./tests/bench pointquery   # prepared point SELECTs on a 1M-row table (pgbench)
 //	go run ./tests/bench ingest       # single-row INSERT, 100-row INSERT, COPY
 //	go run ./tests/bench stream       # a TUMBLE aggregation view vs a plain Go map; visibility latency; state memory
+//	go run ./tests/bench kafka        # a Kafka JSON source into a TUMBLE count view vs franz-go + fastjson alone
+//	go run ./tests/bench nexmark      # a nexmark Bid source into a TUMBLE count view vs the nexmark reader alone
 //	go run ./tests/bench all
 //
-// Eddy runs as its own process (built from ./cmd/eddy), PostgreSQL as a
-// throwaway cluster with default durability; both listen on 127.0.0.1.
-// Each line printed gives both engines' numbers and Eddy's ratio to
-// PostgreSQL.
+// For pointquery and ingest, Eddy runs as its own process (built from
+// ./cmd/eddy), PostgreSQL as a throwaway cluster with default durability;
+// both listen on 127.0.0.1. Each line printed gives both engines' numbers
+// and Eddy's ratio to PostgreSQL. The streaming benchmarks (stream, kafka,
+// nexmark) run Eddy in this process and report events per CPU-second of
+// this process, against a baseline without the engine measured in the
+// same run.
 package main
 
 import (
@@ -46,6 +51,10 @@ var (
 	samples  = flag.Int("samples", 100, "INSERT-to-view visibility samples")
 	cpuProf  = flag.String("cpuprofile", "", "write a CPU profile of the streaming dataflow run")
 	memProf  = flag.String("memprofile", "", "write an allocation profile of the streaming dataflow run")
+
+	kafkaEvents   = flag.Int64("kafka-events", 4_000_000, "JSON events preloaded into the Kafka topic of the kafka benchmark")
+	kafkaParts    = flag.Int("kafka-partitions", 4, "partitions of the kafka benchmark's topic")
+	nexmarkEvents = flag.Int64("nexmark-events", 10_000_000, "Nexmark events whose bids the nexmark benchmark reads")
 )
 
 // target is one database under test.
@@ -60,7 +69,7 @@ type target struct {
 
 func main() {
 	flag.Usage = func() {
-		fmt.Fprintf(os.Stderr, "usage: go run ./tests/bench [flags] pointquery|ingest|all\n")
+		fmt.Fprintf(os.Stderr, "usage: go run ./tests/bench [flags] pointquery|ingest|stream|kafka|nexmark|all\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -75,8 +84,15 @@ func main() {
 }
 
 func run(what string) error {
-	if what == "stream" {
+	switch what {
+	case "stream":
 		return streamAll()
+	case "kafka":
+		return benchKafka()
+	case "nexmark":
+		return benchNexmark()
+	case kafkaBrokerCmd:
+		return serveKafka()
 	}
 	pg, err := pgtest.Launch(true)
 	if err != nil {
@@ -106,7 +122,13 @@ func run(what string) error {
 		if err := ingest(pgbench, eddy, pgT); err != nil {
 			return err
 		}
-		return streamAll()
+		if err := streamAll(); err != nil {
+			return err
+		}
+		if err := benchKafka(); err != nil {
+			return err
+		}
+		return benchNexmark()
 	}
 	return fmt.Errorf("unknown benchmark %q", what)
 }
