@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -38,6 +39,10 @@ type sinkConfig struct {
 	*config
 	txnID string
 	group string
+	// deliveryTimeout bounds how long a record may wait for the broker
+	// (properties.message.timeout.ms, librdkafka's name): a broker that is
+	// gone fails the epoch's transaction, which is retried.
+	deliveryTimeout time.Duration
 }
 
 func parseSinkConfig(spec *connectors.SinkSpec) (*sinkConfig, error) {
@@ -58,7 +63,14 @@ func parseSinkConfig(spec *connectors.SinkSpec) (*sinkConfig, error) {
 		return nil, err
 	}
 	id := fmt.Sprintf("eddy-sink-%s-%d", spec.Name, spec.ID)
-	sc := &sinkConfig{config: cfg, txnID: id, group: id}
+	sc := &sinkConfig{config: cfg, txnID: id, group: id, deliveryTimeout: 30 * time.Second}
+	if v, ok := with["properties.message.timeout.ms"]; ok {
+		ms, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || ms <= 0 {
+			return nil, sqlerr.New(sqlerr.InvalidParameterValue, "invalid value for option \"properties.message.timeout.ms\": %q is not a positive integer", v)
+		}
+		sc.deliveryTimeout = time.Duration(ms) * time.Millisecond
+	}
 	if v := strings.TrimSpace(with["properties.transactional.id"]); v != "" {
 		sc.txnID = v
 		sc.group = v
@@ -94,6 +106,8 @@ func OpenSink(ctx context.Context, spec *connectors.SinkSpec) (connectors.SinkWr
 	opts := append(cfg.clientOpts(),
 		kgo.TransactionalID(cfg.txnID),
 		kgo.TransactionTimeout(time.Minute),
+		kgo.RecordDeliveryTimeout(cfg.deliveryTimeout),
+		kgo.RetryTimeout(cfg.deliveryTimeout),
 		kgo.DefaultProduceTopic(cfg.topic),
 		kgo.ProducerBatchMaxBytes(4<<20),
 	)
@@ -153,6 +167,10 @@ func (w *sinkWriter) Write(ctx context.Context, epoch uint64, changes []connecto
 	if len(w.recs) == 0 {
 		return nil
 	}
+	// A broker that went away must fail the epoch (to be retried and
+	// shown in the sink's status), not hang it.
+	ctx, cancel := context.WithTimeout(ctx, 2*w.cfg.deliveryTimeout+time.Duration(len(w.recs)/10000)*time.Second)
+	defer cancel()
 	if err := w.cl.BeginTransaction(); err != nil {
 		return err
 	}
@@ -182,7 +200,13 @@ func (w *sinkWriter) Write(ctx context.Context, epoch uint64, changes []connecto
 	if firstErr != nil {
 		how = kgo.TryAbort
 	}
-	if err := w.cl.EndTransaction(ctx, how); err != nil && firstErr == nil {
+	endCtx := ctx
+	if ctx.Err() != nil {
+		var endCancel context.CancelFunc
+		endCtx, endCancel = context.WithTimeout(context.Background(), w.cfg.deliveryTimeout)
+		defer endCancel()
+	}
+	if err := w.cl.EndTransaction(endCtx, how); err != nil && firstErr == nil {
 		firstErr = err
 	}
 	return firstErr

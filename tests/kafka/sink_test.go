@@ -299,3 +299,41 @@ func TestKafkaSinkSurvivesKill(t *testing.T) {
 		}
 	}
 }
+
+// TestKafkaSinkBrokerOutage: while the broker is gone the sink shows
+// "retrying" and the error in rw_sink_status, the views go on, and when a
+// broker is back at the address the waiting checkpoints are delivered.
+func TestKafkaSinkBrokerOutage(t *testing.T) {
+	port := eddytest.FreePort(t)
+	start := func() *kfake.Cluster {
+		c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(port), kfake.SeedTopics(1, "out"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	first := start()
+	addr := first.ListenAddrs()[0]
+	srv := eddytest.Start(t)
+	c := connect(t, srv.DSN)
+	exec(t, c, `CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR)`)
+	exec(t, c, fmt.Sprintf(`CREATE SINK s FROM t WITH (connector = 'kafka', topic = 'out', properties.bootstrap.server = '%s',
+		properties.message.timeout.ms = '1000') FORMAT UPSERT ENCODE JSON`, addr))
+	exec(t, c, `INSERT INTO t VALUES (1, 'before')`)
+	exec(t, c, `FLUSH`)
+	consumeCommitted(t, addr, "out", 1)
+	first.Close()
+
+	exec(t, c, `INSERT INTO t VALUES (2, 'during')`)
+	exec(t, c, `FLUSH`)
+	eventually(t, c, `SELECT status, last_error IS NOT NULL, pending_epochs > 0 FROM rw_catalog.rw_sink_status`, "retrying true true")
+	eventually(t, c, `SELECT count(*) FROM t`, "2")
+
+	second := start()
+	defer second.Close()
+	eventually(t, c, `SELECT status, pending_epochs FROM rw_catalog.rw_sink_status`, "running 0")
+	got := consumeCommitted(t, addr, "out", 1)
+	if got[len(got)-1].Value != `{"id":2,"v":"during"}` {
+		t.Fatalf("after the outage: %v", got)
+	}
+}
