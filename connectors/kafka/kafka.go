@@ -47,13 +47,14 @@ func Validate(ctx context.Context, spec *connectors.Spec) error {
 	if _, err := format.New(spec, nil); err != nil {
 		return err
 	}
-	return checkTopic(ctx, cfg)
+	return checkTopic(ctx, cfg, 0)
 }
 
 // checkTopic asks the brokers for the topic's metadata (within a few
 // seconds): 08001 when no broker can be reached, 22023 when the topic does
-// not exist.
-func checkTopic(ctx context.Context, cfg *config) error {
+// not exist — unless create > 0: then a missing topic is created with that
+// many partitions (sinks).
+func checkTopic(ctx context.Context, cfg *config, create int32) error {
 	ctx, cancel := context.WithTimeout(ctx, validateTimeout)
 	defer cancel()
 	brokers := strings.Join(cfg.brokers, ",")
@@ -82,8 +83,19 @@ func checkTopic(ctx context.Context, cfg *config) error {
 		return e
 	}
 	td, ok := tds[cfg.topic]
+	missing := !ok || errors.Is(td.Err, kerr.UnknownTopicOrPartition)
+	if missing && create > 0 {
+		r, err := kadm.NewClient(cl).CreateTopic(ctx, create, -1, nil, cfg.topic)
+		if err == nil {
+			err = r.Err
+		}
+		if err == nil || errors.Is(err, kerr.TopicAlreadyExists) {
+			return nil
+		}
+		return sqlerr.New(sqlerr.InvalidParameterValue, "topic \"%s\" does not exist on Kafka broker %s and cannot be created: %v", cfg.topic, brokers, err)
+	}
 	switch {
-	case !ok || errors.Is(td.Err, kerr.UnknownTopicOrPartition):
+	case missing:
 		return sqlerr.New(sqlerr.InvalidParameterValue, "topic \"%s\" does not exist on Kafka broker %s", cfg.topic, brokers)
 	case td.Err != nil:
 		return sqlerr.New(sqlerr.InvalidParameterValue, "topic \"%s\" on Kafka broker %s: %v", cfg.topic, brokers, td.Err)

@@ -43,6 +43,8 @@ type sinkConfig struct {
 	// (properties.message.timeout.ms, librdkafka's name): a broker that is
 	// gone fails the epoch's transaction, which is retried.
 	deliveryTimeout time.Duration
+	// partitions: how many partitions a missing topic is created with.
+	partitions int32
 }
 
 func parseSinkConfig(spec *connectors.SinkSpec) (*sinkConfig, error) {
@@ -63,7 +65,14 @@ func parseSinkConfig(spec *connectors.SinkSpec) (*sinkConfig, error) {
 		return nil, err
 	}
 	id := fmt.Sprintf("eddy-sink-%s-%d", spec.Name, spec.ID)
-	sc := &sinkConfig{config: cfg, txnID: id, group: id, deliveryTimeout: 30 * time.Second}
+	sc := &sinkConfig{config: cfg, txnID: id, group: id, deliveryTimeout: 30 * time.Second, partitions: 1}
+	if v, ok := with["properties.partitions"]; ok {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n <= 0 || n > 10000 {
+			return nil, sqlerr.New(sqlerr.InvalidParameterValue, "invalid value for option \"properties.partitions\": %q is not a partition count", v)
+		}
+		sc.partitions = int32(n)
+	}
 	if v, ok := with["properties.message.timeout.ms"]; ok {
 		ms, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil || ms <= 0 {
@@ -79,7 +88,9 @@ func parseSinkConfig(spec *connectors.SinkSpec) (*sinkConfig, error) {
 }
 
 // ValidateSink checks the options and the format, and that the topic
-// exists (08001 when no broker answers).
+// exists (08001 when no broker answers). A missing topic is created with
+// properties.partitions partitions (default 1) and the broker's
+// replication factor, as brokers that auto-create topics would.
 func ValidateSink(ctx context.Context, spec *connectors.SinkSpec) error {
 	cfg, err := parseSinkConfig(spec)
 	if err != nil {
@@ -88,7 +99,7 @@ func ValidateSink(ctx context.Context, spec *connectors.SinkSpec) error {
 	if _, err := format.NewRecordEncoder(spec); err != nil {
 		return err
 	}
-	return checkTopic(ctx, cfg.config)
+	return checkTopic(ctx, cfg.config, cfg.partitions)
 }
 
 // OpenSink connects a transactional producer. It initialises the

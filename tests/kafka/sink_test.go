@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -200,7 +201,7 @@ func TestKafkaSinkErrors(t *testing.T) {
 		{"22023", `CREATE SINK e FROM v WITH (` + w + `) FORMAT UPSERT ENCODE JSON (bogus = 'x')`},
 		{"22023", `CREATE SINK e FROM v WITH (` + w + `)`},
 		{"0A000", `CREATE SINK e FROM v WITH (` + w + `) FORMAT UPSERT ENCODE AVRO`},
-		{"22023", fmt.Sprintf(`CREATE SINK e FROM v WITH (connector = 'kafka', topic = 'missing', properties.bootstrap.server = '%s') FORMAT UPSERT ENCODE JSON`, addr)},
+		{"22023", `CREATE SINK e FROM v WITH (` + w + `, properties.partitions = 'many') FORMAT UPSERT ENCODE JSON`},
 		{"08001", fmt.Sprintf(`CREATE SINK e FROM v WITH (connector = 'kafka', topic = 'out', properties.bootstrap.server = '127.0.0.1:%d') FORMAT UPSERT ENCODE JSON`, eddytest.FreePort(t))},
 		{"22023", `CREATE SINK e FROM v WITH (connector = 'nope') FORMAT UPSERT ENCODE JSON`},
 		{"42P01", `CREATE SINK e FROM nope WITH (` + w + `) FORMAT UPSERT ENCODE JSON`},
@@ -219,6 +220,19 @@ func TestKafkaSinkErrors(t *testing.T) {
 	}
 	expectSQLState(t, c, "42P07", `CREATE SINK ok FROM v WITH (`+w+`) FORMAT UPSERT ENCODE JSON`)
 	exec(t, c, `CREATE SINK IF NOT EXISTS ok FROM v WITH (`+w+`) FORMAT UPSERT ENCODE JSON`)
+
+	// A missing topic is created (with properties.partitions partitions).
+	exec(t, c, fmt.Sprintf(`CREATE SINK fresh FROM v WITH (connector = 'kafka', topic = 'fresh', properties.bootstrap.server = '%s',
+		properties.partitions = '3') FORMAT UPSERT ENCODE JSON`, addr))
+	exec(t, c, `INSERT INTO t VALUES (1, 'x')`)
+	if got := consumeCommitted(t, addr, "fresh", 1); got[0].Value != `{"g":"x","c":1}` {
+		t.Fatalf("fresh topic: %v", got)
+	}
+	cl := client(t, addr)
+	tds, err := kadm.NewClient(cl).ListTopics(context.Background(), "fresh")
+	if err != nil || len(tds["fresh"].Partitions) != 3 {
+		t.Fatalf("topic fresh: %v %v", tds, err)
+	}
 }
 
 // TestKafkaSinkSurvivesKill kills the server with SIGKILL while a source
