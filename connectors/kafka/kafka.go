@@ -44,7 +44,7 @@ func Validate(ctx context.Context, spec *connectors.Spec) error {
 	if _, err := includeColumns(spec.Columns); err != nil {
 		return err
 	}
-	if _, err := format.New(spec, nil); err != nil {
+	if _, err := format.New(spec, spec.PrimaryKey); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, validateTimeout)
@@ -118,7 +118,7 @@ func open(spec *connectors.Spec, offset []byte) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	dec, err := format.New(spec, nil)
+	dec, err := format.New(spec, spec.PrimaryKey)
 	if err != nil {
 		return nil, err
 	}
