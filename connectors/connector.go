@@ -55,6 +55,11 @@ type Spec struct {
 	Format        string // PLAIN, UPSERT, DEBEZIUM, ... (upper case; "" = PLAIN)
 	Encode        string // JSON, CSV, AVRO, ... (upper case)
 	EncodeOptions map[string]string
+	// PrimaryKey lists the positions (in Columns) of the primary key of
+	// the table the rows go into; nil for a source, or a table keyed by
+	// a hidden row id. FORMAT UPSERT and DEBEZIUM decoders use it to
+	// identify the rows that records update and delete.
+	PrimaryKey []int
 	// Stats, when set, receives the counts of rows read and of records
 	// that could not be decoded.
 	Stats *Stats

@@ -168,11 +168,6 @@ func (s *Session) bindCopy(p *Prepared, b *binder.Binder, c *pg.CopyStmt) error 
 		p.CopyOut = spec
 		return nil
 	}
-	if t.With != nil {
-		if _, ok := t.Option("connector"); ok {
-			return sqlerr.NotSupported("COPY into table \"%s\" with a connector", t.Name)
-		}
-	}
 	spec.defaults = make([]planner.Expr, len(t.Columns))
 	in := map[int]bool{}
 	for _, i := range spec.Cols {

@@ -57,13 +57,10 @@ type tableSpec struct {
 
 func (s *Session) bindCreateTable(p *Prepared, b *binder.Binder, ct *parser.CreateTable) error {
 	stmt := ct.Stmt
-	if len(ct.With) > 0 || ct.Format != "" || len(ct.Includes) > 0 {
-		if _, ok := ct.With.Get("connector"); ok || ct.Format != "" {
-			return sqlerr.NotSupported("CREATE TABLE with a connector")
-		}
-		if len(ct.Includes) > 0 {
-			return sqlerr.NotSupported("INCLUDE columns without a connector")
-		}
+	_, connector := ct.With.Get("connector")
+	connector = connector || ct.Format != ""
+	if len(ct.Includes) > 0 && !connector {
+		return sqlerr.NotSupported("INCLUDE columns without a connector")
 	}
 	if len(ct.Generated) > 0 {
 		return sqlerr.NotSupported("generated columns")
@@ -111,6 +108,11 @@ func (s *Session) bindCreateTable(p *Prepared, b *binder.Binder, ct *parser.Crea
 			return sqlerr.NotSupported("table element %s", strings.TrimPrefix(sprintf("%T", el.Node), "*pg_query.Node_"))
 		}
 	}
+	if connector {
+		if err := s.bindIncludes(o, ct.Includes); err != nil {
+			return err
+		}
+	}
 	if len(o.Columns) == 0 {
 		return sqlerr.NotSupported("tables without columns")
 	}
@@ -141,6 +143,9 @@ func (s *Session) bindCreateTable(p *Prepared, b *binder.Binder, ct *parser.Crea
 	}
 	if len(o.Watermarks) > 0 && !o.AppendOnly {
 		return sqlerr.New(sqlerr.InvalidTableDefinition, "a table with a WATERMARK must be APPEND ONLY")
+	}
+	if connector {
+		return s.bindConnectorTable(p, o, ct, stmt.IfNotExists)
 	}
 	spec := &tableSpec{obj: o, ifNotExists: stmt.IfNotExists}
 	p.utility = func(ctx context.Context, s *Session, _ []types.Datum) (*result, error) {
@@ -588,6 +593,11 @@ func (s *Session) dropObjects(kind catalog.Kind, names []string, ifExists, casca
 				return err
 			}
 		}
+		if isConnectorTable(o) {
+			if err := batch.Delete(storage.OffsetKey(ingestOffsetName(o.ID))); err != nil {
+				return err
+			}
+		}
 	}
 	if len(views) > 0 {
 		// The views' dataflows stop and their state goes in the same
@@ -605,6 +615,7 @@ func (s *Session) dropObjects(kind catalog.Kind, names []string, ifExists, casca
 		return sqlerr.Wrap(err, sqlerr.InternalError, "drop: "+err.Error())
 	}
 	e.Catalog.Publish(nil, drop)
+	e.ingest.stop(drop)
 	return nil
 }
 

@@ -46,6 +46,9 @@ type Engine struct {
 	// rows written after its data was removed.
 	commitMu sync.RWMutex
 
+	// ingest runs the loops feeding the tables with a connector.
+	ingest ingests
+
 	rowIDs     sync.Map // table id -> *rowIDAllocator
 	watermarks sync.Map // table id -> *tableWatermark
 	nextPID    atomic.Int32
@@ -83,12 +86,14 @@ func Open(dir string, opts Options) (*Engine, error) {
 		return nil, err
 	}
 	e.MV.Start()
+	e.startIngests()
 	return e, nil
 }
 
-// Close stops the views and closes the store. Sessions must be closed
-// first.
+// Close stops the tables' connectors and the views, and closes the
+// store. Sessions must be closed first.
 func (e *Engine) Close() error {
+	e.ingest.close()
 	e.MV.Close()
 	return e.Store.Close()
 }

@@ -339,8 +339,10 @@ func (w txnWriter) Batch() *storage.Batch {
 
 func (w txnWriter) NextRowID(t *catalog.Object) (int64, error) { return w.s.eng.NextRowID(t) }
 
-// record notes a write to o (and its logged change, if o is logged).
-func (w txnWriter) record(o *catalog.Object, key []byte, row types.Row) {
+// touch notes that the transaction writes o: the commit fails if o was
+// dropped meanwhile. It returns the generation of o's change log (0: not
+// logged).
+func (w txnWriter) touch(o *catalog.Object) uint64 {
 	t := w.s.txn
 	if t.wrote == nil {
 		t.wrote = map[uint32]*catalog.Object{}
@@ -352,6 +354,13 @@ func (w txnWriter) record(o *catalog.Object, key []byte, row types.Row) {
 		_, gen = w.s.eng.MV.Logged(o.ID)
 		t.gens[o.ID] = gen
 	}
+	return gen
+}
+
+// record notes a write to o (and its logged change, if o is logged).
+func (w txnWriter) record(o *catalog.Object, key []byte, row types.Row) {
+	t := w.s.txn
+	gen := w.touch(o)
 	if gen == 0 {
 		return
 	}

@@ -3,6 +3,7 @@ package sql
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -65,26 +66,8 @@ func (s *Session) bindCreateSource(p *Prepared, b *binder.Binder, cs *parser.Cre
 		}
 		o.Columns = append(o.Columns, col)
 	}
-	for _, inc := range cs.Includes {
-		d, ok := includeDefaults[inc.Kind]
-		if !ok || inc.Extra != "" {
-			return sqlerr.NotSupported("INCLUDE %s", strings.ToLower(inc.Kind))
-		}
-		col := catalog.Column{Name: d.name, Type: d.typ, Include: inc.Kind}
-		if inc.Alias != "" {
-			col.Name = inc.Alias
-		}
-		if inc.Type != "" {
-			t, err := s.resolveTypeText(inc.Type)
-			if err != nil {
-				return err
-			}
-			col.Type = t
-		}
-		if o.ColumnIndex(col.Name) >= 0 {
-			return sqlerr.New(sqlerr.DuplicateColumn, "column \"%s\" specified more than once", col.Name)
-		}
-		o.Columns = append(o.Columns, col)
+	if err := s.bindIncludes(o, cs.Includes); err != nil {
+		return err
 	}
 	if len(o.Columns) == 0 {
 		return sqlerr.NotSupported("sources without columns (schemas from a registry)")
@@ -122,6 +105,33 @@ func (s *Session) bindCreateSource(p *Prepared, b *binder.Binder, cs *parser.Cre
 	return nil
 }
 
+// bindIncludes adds the INCLUDE columns of a CREATE SOURCE or CREATE
+// TABLE with a connector to o.
+func (s *Session) bindIncludes(o *catalog.Object, incs []parser.Include) error {
+	for _, inc := range incs {
+		d, ok := includeDefaults[inc.Kind]
+		if !ok || inc.Extra != "" {
+			return sqlerr.NotSupported("INCLUDE %s", strings.ToLower(inc.Kind))
+		}
+		col := catalog.Column{Name: d.name, Type: d.typ, Include: inc.Kind}
+		if inc.Alias != "" {
+			col.Name = inc.Alias
+		}
+		if inc.Type != "" {
+			t, err := s.resolveTypeText(inc.Type)
+			if err != nil {
+				return err
+			}
+			col.Type = t
+		}
+		if o.ColumnIndex(col.Name) >= 0 {
+			return sqlerr.New(sqlerr.DuplicateColumn, "column \"%s\" specified more than once", col.Name)
+		}
+		o.Columns = append(o.Columns, col)
+	}
+	return nil
+}
+
 // resolveTypeText resolves a type name written as text (INCLUDE ... type).
 func (s *Session) resolveTypeText(name string) (types.Type, error) {
 	t, ok := types.ByName(strings.ToLower(name))
@@ -143,13 +153,22 @@ func secretOption(key string) bool {
 	return false
 }
 
-// sourceDefinition is the CREATE SOURCE statement of o as SHOW CREATE
-// shows it: secrets masked.
+// sourceDefinition is the CREATE SOURCE statement of o, or the CREATE
+// TABLE statement of a table with a connector, as SHOW CREATE shows it:
+// secrets masked.
 func sourceDefinition(o *catalog.Object) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "CREATE SOURCE %s (", functions.QuoteIdent(o.Name))
+	word := "SOURCE"
+	if o.Kind == catalog.KindTable {
+		word = "TABLE"
+	}
+	fmt.Fprintf(&b, "CREATE %s %s (", word, functions.QuoteIdent(o.Name))
 	first := true
-	for _, c := range o.Columns {
+	var pk []string
+	for i, c := range o.Columns {
+		if o.PKDeclared && slices.Contains(o.PK, i) {
+			pk = append(pk, functions.QuoteIdent(c.Name))
+		}
 		if c.Hidden || c.Include != "" {
 			continue
 		}
@@ -158,11 +177,23 @@ func sourceDefinition(o *catalog.Object) string {
 		}
 		first = false
 		fmt.Fprintf(&b, "%s %s", functions.QuoteIdent(c.Name), c.Type)
+		if c.NotNull && !slices.Contains(o.PK, i) {
+			b.WriteString(" NOT NULL")
+		}
+	}
+	if len(pk) > 0 {
+		fmt.Fprintf(&b, ", PRIMARY KEY (%s)", strings.Join(pk, ", "))
 	}
 	for _, w := range o.Watermarks {
 		fmt.Fprintf(&b, ", WATERMARK FOR %s AS %s", functions.QuoteIdent(o.Columns[w.Column].Name), w.Expr)
 	}
 	b.WriteString(")")
+	if o.Kind == catalog.KindTable && o.AppendOnly {
+		b.WriteString(" APPEND ONLY")
+	}
+	if o.OnConflict != "" {
+		fmt.Fprintf(&b, " ON CONFLICT %s", o.OnConflict)
+	}
 	for _, c := range o.Columns {
 		if c.Include != "" {
 			fmt.Fprintf(&b, " INCLUDE %s %s AS %s", strings.ToLower(c.Include), c.Type, functions.QuoteIdent(c.Name))
@@ -214,31 +245,37 @@ func init() {
 	}))
 	// Each materialized view reads a source from its own position: rows
 	// read and records skipped (undecodable) are counted per view, since
-	// the server started.
+	// the server started. A table with a connector reads it once, for
+	// itself: its row has the table's name as source_name and a NULL
+	// materialized_view.
 	registerSystem("rw_catalog", "rw_source_stats", virtual("rw_source_stats", []sysCol{
 		{"source_name", types.TVarchar}, {"materialized_view", types.TVarchar},
 		{"rows_read", types.TInt8}, {"error_count", types.TInt8},
 	}, func(s *Session) []types.Row {
 		var rows []types.Row
-		for _, st := range s.eng.MV.Sources() {
-			rows = append(rows, types.Row{dText(st.Source), dText(st.View), dInt(st.Rows), dInt(st.Errors)})
+		for _, st := range s.eng.sourceStats() {
+			rows = append(rows, types.Row{dText(st.Source), dTextOrNull(st.View), dInt(st.Rows), dInt(st.Errors)})
 		}
 		return rows
 	}))
-	// The last records each source reader skipped, with where they were.
+	// The last records each source reader skipped, with where they were
+	// (partition and offset NULL when unknown).
 	registerSystem("rw_catalog", "rw_source_errors", virtual("rw_source_errors", []sysCol{
 		{"source_name", types.TVarchar}, {"materialized_view", types.TVarchar}, {"error_time", types.TTimestamptz},
 		{"partition", types.TInt4}, {"offset", types.TInt8}, {"error", types.TVarchar},
 	}, func(s *Session) []types.Row {
 		var rows []types.Row
-		for _, st := range s.eng.MV.Sources() {
+		for _, st := range s.eng.sourceStats() {
 			for _, e := range st.Recent {
-				part := types.Null
+				part, off := types.Null, types.Null
 				if e.Partition >= 0 {
 					part = dInt(int64(e.Partition))
 				}
-				rows = append(rows, types.Row{dText(st.Source), dText(st.View), types.NewTimestamptz(e.Time.UnixMicro()),
-					part, dInt(e.Offset), dText(e.Message)})
+				if e.Offset >= 0 {
+					off = dInt(e.Offset)
+				}
+				rows = append(rows, types.Row{dText(st.Source), dTextOrNull(st.View), types.NewTimestamptz(e.Time.UnixMicro()),
+					part, off, dText(e.Message)})
 			}
 		}
 		return rows

@@ -44,7 +44,7 @@ func Validate(ctx context.Context, spec *connectors.Spec) error {
 	if _, err := includeColumns(spec.Columns); err != nil {
 		return err
 	}
-	if _, err := format.New(spec, nil); err != nil {
+	if _, err := format.New(spec, spec.PrimaryKey); err != nil {
 		return err
 	}
 	return checkTopic(ctx, cfg, 0)
@@ -137,7 +137,7 @@ func open(spec *connectors.Spec, offset []byte) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	dec, err := format.New(spec, nil)
+	dec, err := format.New(spec, spec.PrimaryKey)
 	if err != nil {
 		return nil, err
 	}

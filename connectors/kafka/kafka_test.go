@@ -397,6 +397,40 @@ func TestUpsert(t *testing.T) {
 	}
 }
 
+// TestUpsertPrimaryKey: with the table's primary key given, a scalar
+// Kafka key fills the key column a value leaves out and identifies the
+// row a tombstone deletes; without it the column stays NULL and the
+// tombstone is an error.
+func TestUpsertPrimaryKey(t *testing.T) {
+	_, addr := newCluster(t, 1, "t")
+	produce(t, addr,
+		&kgo.Record{Topic: "t", Key: []byte(`7`), Value: []byte(`{"v":"x"}`)},
+		&kgo.Record{Topic: "t", Key: []byte(`7`)},
+	)
+	spec := newSpec(addr, "t", idV, "UPSERT")
+	spec.PrimaryKey = []int{0}
+	if err := Validate(context.Background(), spec); err != nil {
+		t.Fatal(err)
+	}
+	rows, _, _ := readRows(t, openReader(t, spec, nil), 2)
+	if want := []string{"+ 7 x", "- 7 NULL"}; !slices.Equal(rows, want) {
+		t.Fatalf("rows %v, want %v", rows, want)
+	}
+	if _, errs, _ := spec.Stats.Snapshot(); errs != 0 {
+		t.Fatalf("%d errors", errs)
+	}
+
+	produce(t, addr, &kgo.Record{Topic: "t", Key: []byte(`8`), Value: []byte(`{"id":8,"v":"y"}`)})
+	keyless := newSpec(addr, "t", idV, "UPSERT")
+	rows, _, _ = readRows(t, openReader(t, keyless, nil), 2)
+	if want := []string{"+ NULL x", "+ 8 y"}; !slices.Equal(rows, want) {
+		t.Fatalf("rows without a primary key %v, want %v", rows, want)
+	}
+	if _, errs, _ := keyless.Stats.Snapshot(); errs != 1 {
+		t.Fatalf("%d errors without a primary key, want 1", errs)
+	}
+}
+
 func TestDebezium(t *testing.T) {
 	_, addr := newCluster(t, 1, "t")
 	env := func(payload string) []byte {

@@ -24,12 +24,7 @@ func (b *Binder) targetTable(rv *pg.RangeVar, verb string) (*catalog.Object, err
 		}
 		return nil, b.errAt(rv.Location, sqlerr.WrongObjectType, "cannot %s %s \"%s\"", verb, what, rv.Relname)
 	}
-	if rel.Obj.With != nil {
-		if _, ok := rel.Obj.Option("connector"); ok {
-			return nil, b.errAt(rv.Location, sqlerr.FeatureNotSupported,
-				"feature not supported: %s table \"%s\" with a connector", verb, rv.Relname)
-		}
-	}
+	// A table with a connector takes DML too, as in RisingWave.
 	return rel.Obj, nil
 }
 
