@@ -163,6 +163,9 @@ func (j *job) clear(b *storage.Batch) error {
 		if err := b.Delete(sinkDeliveredKey(j.id)); err != nil {
 			return err
 		}
+		if err := b.Delete(sinkBaseKey(j.id)); err != nil {
+			return err
+		}
 	}
 	return nil
 }

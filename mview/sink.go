@@ -76,6 +76,20 @@ func sinkDeliveredKey(id uint32) []byte {
 	return storage.MetaKey("sinkdelivered/" + string(binary.BigEndian.AppendUint32(nil, id)))
 }
 
+// sinkBaseKey holds a sink's epoch base: the outside sees epoch base+N
+// for Eddy's epoch N. It is the epoch the outside already reported as
+// delivered when the sink was created, so a sink that reuses the name
+// and id of an earlier one (a new data directory against the same Kafka
+// cluster, directory or database) never mistakes the earlier sink's
+// progress for its own.
+func sinkBaseKey(id uint32) []byte {
+	return storage.MetaKey("sinkbase/" + string(binary.BigEndian.AppendUint32(nil, id)))
+}
+
+// sinkOpenTimeout bounds how long creating a sink waits for the outside
+// to report its progress.
+var sinkOpenTimeout = 15 * time.Second
+
 // sinkOp ends a sink's dataflow: it keeps the changes of the current
 // epoch (the sink's columns only) and writes them into the sink log with
 // the epoch's state.
@@ -86,6 +100,9 @@ type sinkOp struct {
 	types    []types.Type
 	force    bool
 	fragment *stream.Fragment
+	// base is written with the first checkpoint of a new sink.
+	base      uint64
+	writeBase bool
 
 	pending []Change
 	seq     uint32
@@ -123,6 +140,12 @@ func (s *sinkOp) Next(ctx context.Context) (stream.Message, error) {
 		}
 	case msg.Barrier != nil:
 		b := s.fragment.Batch(msg.Barrier.Epoch)
+		if s.writeBase {
+			if err := b.Set(sinkBaseKey(s.id), binary.BigEndian.AppendUint64(nil, s.base)); err != nil {
+				return stream.Message{}, err
+			}
+			s.writeBase = false
+		}
 		for len(s.pending) > 0 {
 			n := min(len(s.pending), sinkEntryRows)
 			if err := b.Set(storage.SinkLogKey(s.id, msg.Barrier.Epoch, s.seq), encodeEntry(s.pending[:n], s.types)); err != nil {
@@ -157,6 +180,7 @@ type sinkRunner struct {
 	wake chan struct{}
 	done chan struct{}
 
+	base      uint64 // see sinkBaseKey
 	delivered atomic.Uint64
 	rows      atomic.Int64
 
@@ -197,6 +221,9 @@ func (r *sinkRunner) run(ctx context.Context) {
 	defer close(r.done)
 	if v, ok, err := r.m.store.Get(sinkDeliveredKey(r.spec.ID)); err == nil && ok && len(v) == 8 {
 		r.delivered.Store(binary.BigEndian.Uint64(v))
+	}
+	if v, ok, err := r.m.store.Get(sinkBaseKey(r.spec.ID)); err == nil && ok && len(v) == 8 {
+		r.base = binary.BigEndian.Uint64(v)
 	}
 	var w connectors.SinkWriter
 	defer func() {
@@ -240,8 +267,8 @@ func (r *sinkRunner) run(ctx context.Context) {
 				}
 				continue
 			}
-			if d > r.delivered.Load() {
-				r.delivered.Store(d)
+			if d > r.base && d-r.base > r.delivered.Load() {
+				r.delivered.Store(d - r.base)
 			}
 		}
 		if err := r.deliver(ctx, w); err != nil {
@@ -269,7 +296,7 @@ func (r *sinkRunner) deliver(ctx context.Context, w connectors.SinkWriter) error
 		}
 		if epoch > r.delivered.Load() {
 			r.setStatus("delivering", nil)
-			if err := w.Write(ctx, epoch, changes); err != nil {
+			if err := w.Write(ctx, r.base+epoch, changes); err != nil {
 				return fmt.Errorf("epoch %d: %w", epoch, err)
 			}
 			r.rows.Add(int64(len(changes)))
@@ -386,5 +413,19 @@ func (b *builder) sink(root stream.Operator, plan *planner.StreamNode, e *SinkEx
 		op.types = append(op.types, ts[c])
 	}
 	b.j.sink = newSinkRunner(b.m, conn, spec)
+	if b.fresh {
+		ctx, cancel := context.WithTimeout(b.stmt, sinkOpenTimeout)
+		defer cancel()
+		w, err := conn.Open(ctx, spec)
+		if err != nil {
+			return nil, err
+		}
+		base, err := w.Delivered(ctx)
+		_ = w.Close()
+		if err != nil {
+			return nil, err
+		}
+		op.base, op.writeBase, b.j.sink.base = base, true, base
+	}
 	return op, nil
 }

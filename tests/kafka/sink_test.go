@@ -351,3 +351,35 @@ func TestKafkaSinkBrokerOutage(t *testing.T) {
 		t.Fatalf("after the outage: %v", got)
 	}
 }
+
+// TestKafkaSinkFreshDataDir: a sink created with the same name and id as
+// an earlier one (a new data directory against the same broker) does not
+// take the earlier sink's progress for its own: its first checkpoints are
+// written, not skipped.
+func TestKafkaSinkFreshDataDir(t *testing.T) {
+	addr := cluster(t, 1, "out")
+	setup := func(srv *eddytest.Server) *pgx.Conn {
+		c := connect(t, srv.DSN)
+		exec(t, c, `CREATE TABLE t (id INT PRIMARY KEY)`)
+		exec(t, c, fmt.Sprintf(`CREATE SINK s FROM t WITH (connector = 'kafka', topic = 'out', properties.bootstrap.server = '%s') FORMAT UPSERT ENCODE JSON`, addr))
+		return c
+	}
+	first := eddytest.Start(t)
+	c := setup(first)
+	for i := 0; i < 20; i++ {
+		exec(t, c, fmt.Sprintf(`INSERT INTO t VALUES (%d)`, i))
+		exec(t, c, `FLUSH`)
+	}
+	consumeCommitted(t, addr, "out", 20)
+	c.Close(context.Background())
+	first.Stop()
+
+	second := eddytest.Start(t)
+	c = setup(second)
+	exec(t, c, `INSERT INTO t VALUES (100)`)
+	exec(t, c, `FLUSH`)
+	got := consumeCommitted(t, addr, "out", 21)
+	if got[len(got)-1].Value != `{"id":100}` {
+		t.Fatalf("the new sink's row is missing: %v", got[len(got)-3:])
+	}
+}
