@@ -55,11 +55,8 @@ func (s *Session) bindCreateSink(p *Prepared, cs *parser.CreateSink) error {
 		}
 		format = f
 	}
-	if format == "" {
-		format = "PLAIN"
-	}
 	switch format {
-	case "PLAIN", "UPSERT", "DEBEZIUM":
+	case "", "PLAIN", "UPSERT", "DEBEZIUM":
 	default:
 		return sqlerr.NotSupported("FORMAT %s for sinks", format)
 	}
@@ -141,6 +138,16 @@ func (s *Session) bindCreateSink(p *Prepared, cs *parser.CreateSink) error {
 		}
 	}
 	extra.AppendOnly = plan.AppendOnly || force
+	if format == "" {
+		// Neither FORMAT nor type: inserts only when that is all there is,
+		// every change by key otherwise (connectors without FORMAT, like
+		// postgres, take it so).
+		format = "PLAIN"
+		if !extra.AppendOnly {
+			format = "UPSERT"
+		}
+		o.Format = format
+	}
 	switch {
 	case format == "PLAIN" && !extra.AppendOnly:
 		return sqlerr.New(sqlerr.InvalidParameterValue, "The sink cannot be append-only. Please add \"force_append_only='true'\" in options to force the sink to be append-only. "+
