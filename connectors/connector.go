@@ -248,6 +248,7 @@ type Stats struct {
 	rows   int64
 	errors int64
 	last   []RecordError
+	status string
 }
 
 // RecordError is one record that could not be decoded: it was skipped.
@@ -289,6 +290,27 @@ func (s *Stats) RecordError(e RecordError) {
 }
 
 // Snapshot returns the counts and the recent errors, oldest first.
+// SetStatus records what the reader is doing ("consuming topic ...",
+// "retrying: ..."), for the catalogs.
+func (s *Stats) SetStatus(status string) {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	s.status = status
+	s.mu.Unlock()
+}
+
+// Status returns the last status set, or "running".
+func (s *Stats) Status() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.status == "" {
+		return "running"
+	}
+	return s.status
+}
+
 func (s *Stats) Snapshot() (rows, errors int64, last []RecordError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -129,11 +129,14 @@ func (r *connReader) fetch(ctx context.Context, fc chan<- fetched) {
 		}
 	}()
 	offset := r.offset
+	failed := false
 	for ctx.Err() == nil {
 		if rd == nil {
 			var err error
 			rd, err = r.conn.Open(ctx, r.spec, offset)
 			if err != nil {
+				r.stats.SetStatus("retrying: " + err.Error())
+				failed = true
 				r.m.log.Warn("source cannot be opened; retrying", "source", r.source.Name, "view", r.view, "err", err)
 				if !sleepCtx(ctx, backoff) {
 					return
@@ -148,6 +151,8 @@ func (r *connReader) fetch(ctx context.Context, fc chan<- fetched) {
 			if ctx.Err() != nil {
 				return
 			}
+			r.stats.SetStatus("retrying: " + err.Error())
+			failed = true
 			r.m.log.Warn("source read failed; reopening", "source", r.source.Name, "view", r.view, "err", err)
 			_ = rd.Close()
 			rd = nil
@@ -157,6 +162,10 @@ func (r *connReader) fetch(ctx context.Context, fc chan<- fetched) {
 			continue
 		}
 		offset = off
+		if failed {
+			failed = false
+			r.stats.SetStatus("running")
+		}
 		select {
 		case fc <- fetched{c: c, offset: off}:
 		case <-ctx.Done():
@@ -203,6 +212,7 @@ type SourceStats struct {
 	Rows   int64
 	Errors int64
 	Recent []connectors.RecordError
+	Status string
 }
 
 // Sources returns the statistics of every running source reader.
@@ -213,7 +223,8 @@ func (m *Manager) Sources() []SourceStats {
 	for _, j := range m.jobs {
 		for _, r := range j.conns {
 			rows, errs, recent := r.stats.Snapshot()
-			out = append(out, SourceStats{Source: r.source.Name, View: j.obj.Name, Rows: rows, Errors: errs, Recent: recent})
+			out = append(out, SourceStats{Source: r.source.Name, View: j.obj.Name, Rows: rows, Errors: errs, Recent: recent,
+				Status: r.stats.Status()})
 		}
 	}
 	sort.Slice(out, func(a, b int) bool {

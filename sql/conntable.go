@@ -227,7 +227,7 @@ func (e *Engine) sourceStats() []mview.SourceStats {
 		if o, ok := e.Catalog.ByID(in.id); ok {
 			name = o.Name
 		}
-		tables = append(tables, mview.SourceStats{Source: name, Rows: rows, Errors: errs, Recent: recent})
+		tables = append(tables, mview.SourceStats{Source: name, Rows: rows, Errors: errs, Recent: recent, Status: in.stats.Status()})
 	}
 	e.ingest.mu.Unlock()
 	sort.Slice(tables, func(a, b int) bool { return tables[a].Source < tables[b].Source })
@@ -261,11 +261,14 @@ func (in *ingest) run(ctx context.Context) {
 			_ = rd.Close()
 		}
 	}()
+	failed := false
 	for ctx.Err() == nil {
 		if rd == nil {
 			rd, err = in.conn.Open(ctx, in.spec, offset)
 			if err != nil {
 				rd = nil
+				in.stats.SetStatus("retrying: " + err.Error())
+				failed = true
 				log.Warn("table's connector cannot be opened; retrying", "err", err)
 				if !sleepCtx(ctx, backoff) {
 					return
@@ -280,6 +283,8 @@ func (in *ingest) run(ctx context.Context) {
 			if ctx.Err() != nil {
 				return
 			}
+			in.stats.SetStatus("retrying: " + err.Error())
+			failed = true
 			log.Warn("table's connector read failed; reopening", "err", err)
 			_ = rd.Close()
 			rd = nil
@@ -288,6 +293,10 @@ func (in *ingest) run(ctx context.Context) {
 			}
 			grow()
 			continue
+		}
+		if failed {
+			failed = false
+			in.stats.SetStatus("running")
 		}
 		for {
 			t, ok := in.e.Catalog.ByID(in.id)

@@ -250,11 +250,11 @@ func init() {
 	// materialized_view.
 	registerSystem("rw_catalog", "rw_source_stats", virtual("rw_source_stats", []sysCol{
 		{"source_name", types.TVarchar}, {"materialized_view", types.TVarchar},
-		{"rows_read", types.TInt8}, {"error_count", types.TInt8},
+		{"rows_read", types.TInt8}, {"error_count", types.TInt8}, {"status", types.TVarchar},
 	}, func(s *Session) []types.Row {
 		var rows []types.Row
 		for _, st := range s.eng.sourceStats() {
-			rows = append(rows, types.Row{dText(st.Source), dTextOrNull(st.View), dInt(st.Rows), dInt(st.Errors)})
+			rows = append(rows, types.Row{dText(st.Source), dTextOrNull(st.View), dInt(st.Rows), dInt(st.Errors), dText(st.Status)})
 		}
 		return rows
 	}))

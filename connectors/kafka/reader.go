@@ -97,6 +97,7 @@ func (r *Reader) setStatus(degraded bool, format string, args ...any) {
 	r.mu.Lock()
 	r.status, r.degraded = s, degraded
 	r.mu.Unlock()
+	r.spec.Stats.SetStatus(s)
 }
 
 func (r *Reader) healthy() {

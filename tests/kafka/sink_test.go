@@ -383,3 +383,31 @@ func TestKafkaSinkFreshDataDir(t *testing.T) {
 		t.Fatalf("the new sink's row is missing: %v", got[len(got)-3:])
 	}
 }
+
+// TestKafkaSourceBrokerOutage: while the broker is gone a source's status
+// in rw_source_stats says it is retrying and why; when a broker is back
+// at the address it consumes again.
+func TestKafkaSourceBrokerOutage(t *testing.T) {
+	port := eddytest.FreePort(t)
+	start := func() *kfake.Cluster {
+		c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(port), kfake.SeedTopics(3, "events"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	first := start()
+	addr := first.ListenAddrs()[0]
+	produce(t, client(t, addr), "events", 0, 30)
+	srv := eddytest.Start(t)
+	c := connect(t, srv.DSN)
+	createSource(t, c, addr)
+	exec(t, c, `CREATE MATERIALIZED VIEW n AS SELECT count(*) AS n FROM events`)
+	eventually(t, c, `SELECT n FROM n`, "30")
+	eventually(t, c, `SELECT status FROM rw_catalog.rw_source_stats`, `consuming topic "events" (3 partitions)`)
+	first.Close()
+	eventually(t, c, `SELECT status LIKE 'retrying: %' FROM rw_catalog.rw_source_stats`, "true")
+	second := start()
+	defer second.Close()
+	eventually(t, c, `SELECT status FROM rw_catalog.rw_source_stats`, `consuming topic "events" (3 partitions)`)
+}
