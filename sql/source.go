@@ -65,6 +65,11 @@ func (s *Session) bindCreateSource(p *Prepared, b *binder.Binder, cs *parser.Cre
 		}
 		o.Columns = append(o.Columns, col)
 	}
+	if len(cs.Columns) == 0 {
+		if o.Columns, err = schemaColumns(cs); err != nil {
+			return err
+		}
+	}
 	for _, inc := range cs.Includes {
 		d, ok := includeDefaults[inc.Kind]
 		if !ok || inc.Extra != "" {
@@ -87,7 +92,7 @@ func (s *Session) bindCreateSource(p *Prepared, b *binder.Binder, cs *parser.Cre
 		o.Columns = append(o.Columns, col)
 	}
 	if len(o.Columns) == 0 {
-		return sqlerr.NotSupported("sources without columns (schemas from a registry)")
+		return sqlerr.NotSupported("sources without columns (except with a schema registry: ENCODE AVRO or PROTOBUF)")
 	}
 	o.Columns = append(o.Columns, catalog.Column{Name: catalog.RowIDColumn, Type: types.TInt8, Hidden: true, NotNull: true})
 	o.PK = []int{len(o.Columns) - 1}

@@ -523,6 +523,11 @@ func TestValidate(t *testing.T) {
 			sqlerr.InvalidParameterValue, []string{"ssl.ca.location"}},
 		{"avro without registry", func() *connectors.Spec { s := newSpec(addr, "t", idV, "PLAIN"); s.Encode = "AVRO"; return s }(),
 			sqlerr.InvalidParameterValue, []string{"schema.registry"}},
+		{"unreachable registry", func() *connectors.Spec {
+			s := newSpec(addr, "t", idV, "PLAIN")
+			s.Encode, s.EncodeOptions = "AVRO", map[string]string{"schema.registry": "http://" + dead}
+			return s
+		}(), unableToConnect, []string{"schema registry", dead}},
 		{"bytes", func() *connectors.Spec { s := newSpec(addr, "t", idV, "PLAIN"); s.Encode = "BYTES"; return s }(),
 			sqlerr.FeatureNotSupported, []string{"FORMAT PLAIN ENCODE BYTES"}},
 		{"include header", newSpec(addr, "t", append(slices.Clone(idV), include("h", types.TBytea, "HEADER")), "PLAIN"),
