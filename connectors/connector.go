@@ -91,6 +91,11 @@ type Connector struct {
 	// Validate checks the options at CREATE time, contacting external
 	// systems when it must (an unreachable broker is an error then).
 	Validate func(ctx context.Context, spec *Spec) error
+	// Columns, when set, derives the payload columns from a schema an
+	// external system holds (a schema registry), for a CREATE SOURCE that
+	// lists none. It returns nil, nil when the spec's encoding has no
+	// such schema.
+	Columns func(ctx context.Context, spec *Spec) ([]Column, error)
 	// Open returns a reader positioned at offset (nil: the start given by
 	// the options).
 	Open func(ctx context.Context, spec *Spec, offset []byte) (Reader, error)

@@ -66,11 +66,16 @@ func (s *Session) bindCreateSource(p *Prepared, b *binder.Binder, cs *parser.Cre
 		}
 		o.Columns = append(o.Columns, col)
 	}
+	if len(cs.Columns) == 0 {
+		if o.Columns, err = schemaColumns(cs); err != nil {
+			return err
+		}
+	}
 	if err := s.bindIncludes(o, cs.Includes); err != nil {
 		return err
 	}
 	if len(o.Columns) == 0 {
-		return sqlerr.NotSupported("sources without columns (schemas from a registry)")
+		return sqlerr.NotSupported("sources without columns (except with a schema registry: ENCODE AVRO or PROTOBUF)")
 	}
 	o.Columns = append(o.Columns, catalog.Column{Name: catalog.RowIDColumn, Type: types.TInt8, Hidden: true, NotNull: true})
 	o.PK = []int{len(o.Columns) - 1}

@@ -39,6 +39,8 @@ const (
 	Debezium = "DEBEZIUM"
 	JSON     = "JSON"
 	CSV      = "CSV"
+	Avro     = "AVRO"
+	Protobuf = "PROTOBUF"
 )
 
 // AppendOnly reports whether a spec's format produces only inserts
@@ -85,6 +87,18 @@ func New(spec *connectors.Spec, primaryKey []int) (Decoder, error) {
 		return newJSONDecoder(spec.Columns, f, primaryKey)
 	case e == CSV && f == Plain:
 		return newCSVDecoder(spec.Columns, spec.EncodeOptions)
+	case e == Avro && f == Plain:
+		cfg, err := parseRegistryOptions(e, spec.EncodeOptions)
+		if err != nil {
+			return nil, err
+		}
+		return newAvroDecoder(spec.Columns, cfg)
+	case e == Protobuf && f == Plain:
+		cfg, err := parseRegistryOptions(e, spec.EncodeOptions)
+		if err != nil {
+			return nil, err
+		}
+		return newProtoDecoder(spec.Columns, cfg)
 	}
 	return nil, sqlerr.NotSupported("FORMAT %s ENCODE %s", f, e)
 }

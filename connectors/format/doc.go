@@ -13,7 +13,8 @@
 //	       +, U- U+, -           FORMAT DEBEZIUM  c/r, u, d
 //
 // The supported combinations are FORMAT PLAIN ENCODE JSON, PLAIN CSV,
-// UPSERT JSON and DEBEZIUM JSON; any other is 0A000 at construction.
+// UPSERT JSON, DEBEZIUM JSON, PLAIN AVRO and PLAIN PROTOBUF; any other is
+// 0A000 at construction.
 //
 // A record that cannot be decoded (not JSON, not an object, a value that
 // does not fit its column, a truncated CSV line) is an error and appends
@@ -47,4 +48,38 @@
 //
 // Every string goes through types.ParseText, so typmods apply
 // (varchar(n) rejects longer values, numeric(p,s) rounds).
+//
+// # AVRO and PROTOBUF with a schema registry
+//
+// Records are in the Confluent wire format:
+//
+//	0x00 | schema id (uint32, big endian) | [protobuf: message index] | payload
+//
+// The decoder fetches each schema id's schema from the registry once
+// (with the schemas it references), compiles it against the columns, and
+// caches the result: a plan of read functions, one per field of the
+// top-level record or message, chosen by the field's and column's types.
+// Only ENCODE options schema.registry (comma-separated URLs),
+// schema.registry.username/password, schema.registry.name.strategy =
+// 'topic_name_strategy' and, for PROTOBUF, message are accepted.
+//
+// Columns take the field of their name (exact, else ASCII
+// case-insensitive); a field a record's schema lacks is NULL. A field has
+// a natural SQL type (avroType, protoType: RisingWave's mapping, jsonb
+// where RisingWave has structs and maps) and reaches its column by the
+// casts PostgreSQL applies on assignment (bigint to integer with a range
+// check, int to double, double to numeric, anything to a string type),
+// or, from a string, by the column type's text input. Other pairs
+// (boolean into integer) are 42804; at CREATE time (Validate, on the
+// latest schema of "<topic>-value") a column without a field is 42703.
+// Records, maps and unions of several types read as JSON into
+// json/jsonb (and string) columns. Avro unions with null are NULL on
+// the null branch; proto3 scalars without presence read their default,
+// fields with presence (optional, oneof, messages) are NULL when absent.
+//
+// A record the schema's plan cannot read (truncated, bytes left over, a
+// wrong magic byte, an unknown schema id, a value out of range for its
+// column) is an error like any other. When the registry cannot be
+// reached, Decode's error wraps ErrUnavailable instead: the caller keeps
+// the record and retries later, rather than skip it.
 package format

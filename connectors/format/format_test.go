@@ -334,8 +334,9 @@ func TestNewErrors(t *testing.T) {
 		code           string
 		msg            string
 	}{
-		{"PLAIN", "AVRO", nil, sqlerr.FeatureNotSupported, "FORMAT PLAIN ENCODE AVRO"},
-		{"PLAIN", "PROTOBUF", nil, sqlerr.FeatureNotSupported, "FORMAT PLAIN ENCODE PROTOBUF"},
+		{"PLAIN", "AVRO", nil, sqlerr.InvalidParameterValue, `missing option "schema.registry"`},
+		{"PLAIN", "PROTOBUF", map[string]string{"schema.registry": "http://x"}, sqlerr.InvalidParameterValue, `missing option "message"`},
+		{"DEBEZIUM", "AVRO", nil, sqlerr.FeatureNotSupported, "FORMAT DEBEZIUM ENCODE AVRO"},
 		{"", "BYTES", nil, sqlerr.FeatureNotSupported, "FORMAT PLAIN ENCODE BYTES"},
 		{"UPSERT", "AVRO", nil, sqlerr.FeatureNotSupported, "FORMAT UPSERT ENCODE AVRO"},
 		{"UPSERT", "CSV", nil, sqlerr.FeatureNotSupported, "FORMAT UPSERT ENCODE CSV"},

@@ -6,6 +6,11 @@
 //	      scan.startup.mode = 'earliest')
 //	FORMAT PLAIN ENCODE JSON
 //
+// or, for records written by a Confluent schema registry serializer,
+//
+//	FORMAT PLAIN ENCODE AVRO (schema.registry = 'http://registry:8081')
+//	FORMAT PLAIN ENCODE PROTOBUF (schema.registry = 'http://registry:8081', message = 'pkg.Event')
+//
 // A Reader consumes every partition of one topic with explicit offsets
 // (kgo.ConsumePartitions / AddConsumePartitions): no consumer group, no
 // offsets committed to Kafka. Eddy's checkpoints hold the position
@@ -42,9 +47,13 @@
 // # Failures
 //
 // Validate contacts the brokers (a few seconds at most): 08001 when none
-// can be reached, 22023 when the topic does not exist. Once open, a
-// reader never fails because of the brokers: franz-go reconnects, Next
-// keeps waiting, and Reader.Status says what it is waiting for. A record
-// that cannot be decoded is skipped and reported to spec.Stats with its
-// partition and offset.
+// can be reached, 22023 when the topic does not exist; with ENCODE AVRO
+// or PROTOBUF it then checks the topic's value schema in the registry
+// (format.Validate). Once open, a reader never fails because of the
+// brokers: franz-go reconnects, Next keeps waiting, and Reader.Status
+// says what it is waiting for. A record that cannot be decoded is
+// skipped and reported to spec.Stats with its partition and offset. A
+// record the decoder cannot decode yet because the schema registry is
+// unreachable (format.ErrUnavailable) is not skipped: it and the records
+// after it wait, and Next retries every retryInterval.
 package kafka

@@ -28,14 +28,27 @@ func init() {
 		Name:       "kafka",
 		AppendOnly: format.AppendOnly,
 		Validate:   Validate,
+		Columns:    Columns,
 		Open:       Open,
 	})
+}
+
+// Columns derives a source's payload columns from the latest value
+// schema of its topic in the schema registry (ENCODE AVRO | PROTOBUF);
+// nil for other encodings.
+func Columns(ctx context.Context, spec *connectors.Spec) ([]connectors.Column, error) {
+	cfg, err := parseConfig(spec.With)
+	if err != nil {
+		return nil, err
+	}
+	return format.Columns(ctx, spec, cfg.topic)
 }
 
 // Validate checks a source's options, INCLUDE columns and FORMAT, then
 // asks the brokers for the topic's metadata (within a few seconds):
 // 08001 when no broker can be reached, 22023 when the topic does not
-// exist.
+// exist. With ENCODE AVRO or PROTOBUF it then checks the topic's value
+// schema in the schema registry (see format.Validate).
 func Validate(ctx context.Context, spec *connectors.Spec) error {
 	cfg, err := parseConfig(spec.With)
 	if err != nil {
@@ -47,7 +60,10 @@ func Validate(ctx context.Context, spec *connectors.Spec) error {
 	if _, err := format.New(spec, spec.PrimaryKey); err != nil {
 		return err
 	}
-	return checkTopic(ctx, cfg, 0)
+	if err := checkTopic(ctx, cfg, 0); err != nil {
+		return err
+	}
+	return format.Validate(ctx, spec, cfg.topic)
 }
 
 // checkTopic asks the brokers for the topic's metadata (within a few

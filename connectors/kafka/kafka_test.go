@@ -555,8 +555,15 @@ func TestValidate(t *testing.T) {
 			"properties.sasl.username", "u", "properties.sasl.password", "p"), sqlerr.FeatureNotSupported, []string{"GSSAPI"}},
 		{"missing ca file", newSpec(addr, "t", idV, "PLAIN", "properties.security.protocol", "SSL", "properties.ssl.ca.location", "/nonexistent/ca.pem"),
 			sqlerr.InvalidParameterValue, []string{"ssl.ca.location"}},
-		{"avro", func() *connectors.Spec { s := newSpec(addr, "t", idV, "PLAIN"); s.Encode = "AVRO"; return s }(),
-			sqlerr.FeatureNotSupported, []string{"FORMAT PLAIN ENCODE AVRO"}},
+		{"avro without registry", func() *connectors.Spec { s := newSpec(addr, "t", idV, "PLAIN"); s.Encode = "AVRO"; return s }(),
+			sqlerr.InvalidParameterValue, []string{"schema.registry"}},
+		{"unreachable registry", func() *connectors.Spec {
+			s := newSpec(addr, "t", idV, "PLAIN")
+			s.Encode, s.EncodeOptions = "AVRO", map[string]string{"schema.registry": "http://" + dead}
+			return s
+		}(), unableToConnect, []string{"schema registry", dead}},
+		{"bytes", func() *connectors.Spec { s := newSpec(addr, "t", idV, "PLAIN"); s.Encode = "BYTES"; return s }(),
+			sqlerr.FeatureNotSupported, []string{"FORMAT PLAIN ENCODE BYTES"}},
 		{"include header", newSpec(addr, "t", append(slices.Clone(idV), include("h", types.TBytea, "HEADER")), "PLAIN"),
 			sqlerr.FeatureNotSupported, []string{"header"}},
 		{"include offset as int4", newSpec(addr, "t", append(slices.Clone(idV), include("o", types.TInt4, "OFFSET")), "PLAIN"),

@@ -60,6 +60,9 @@ type Reader struct {
 
 	// pending holds polled records not yet decoded, in poll order.
 	pending []*kgo.Record
+	// stalled: the decoder could not reach what it needs (the schema
+	// registry) for the first pending record, which waits.
+	stalled bool
 
 	mu       sync.Mutex
 	status   string
@@ -176,6 +179,15 @@ func (r *Reader) Next(ctx context.Context) (*chunk.Chunk, []byte, error) {
 			r.spec.Stats.AddRows(c.Len())
 			return c, r.offset(), nil
 		}
+		if r.stalled {
+			t := time.NewTimer(retryInterval)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return nil, nil, ctx.Err()
+			case <-t.C:
+			}
+		}
 	}
 }
 
@@ -214,7 +226,9 @@ func (r *Reader) fill() *chunk.Chunk {
 	i := 0
 	for ; i < len(r.pending) && c.Len()+maxRows <= limit; i++ {
 		rec := r.pending[i]
-		r.decode(rec, c)
+		if !r.decode(rec, c) {
+			break
+		}
 		if r.assigned(rec.Partition) {
 			r.next[rec.Partition] = rec.Offset + 1
 		}
@@ -224,18 +238,32 @@ func (r *Reader) fill() *chunk.Chunk {
 	return c
 }
 
-func (r *Reader) decode(rec *kgo.Record, c *chunk.Chunk) {
+// decode appends rec's rows to c, or counts and lists it as skipped. It
+// returns false, consuming nothing, when the record must wait because
+// the decoder cannot reach the schema registry.
+func (r *Reader) decode(rec *kgo.Record, c *chunk.Chunk) bool {
 	var meta types.Row
 	if r.meta != nil {
 		if err := r.fillMeta(rec); err != nil {
 			r.recordError(rec, err)
-			return
+			return true
 		}
 		meta = r.meta
 	}
-	if _, err := r.dec.Decode(rec.Key, rec.Value, meta, c); err != nil {
+	_, err := r.dec.Decode(rec.Key, rec.Value, meta, c)
+	switch {
+	case errors.Is(err, format.ErrUnavailable):
+		r.stalled = true
+		r.setStatus(true, "retrying: partition %d offset %d of topic %q: %v", rec.Partition, rec.Offset, r.cfg.topic, err)
+		return false
+	case err != nil:
 		r.recordError(rec, err)
 	}
+	if r.stalled {
+		r.stalled = false
+		r.healthy()
+	}
+	return true
 }
 
 func (r *Reader) recordError(rec *kgo.Record, err error) {

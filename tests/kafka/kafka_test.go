@@ -135,7 +135,7 @@ func TestKafkaJSONSource(t *testing.T) {
 		{`CREATE SOURCE s2 (id INT) WITH (connector = 'kafka', topic = 'events', properties.bootstrap.server = '127.0.0.1:1') FORMAT PLAIN ENCODE JSON`, "08001"},
 		{fmt.Sprintf(`CREATE SOURCE s2 (id INT) WITH (connector = 'kafka', properties.bootstrap.server = '%s') FORMAT PLAIN ENCODE JSON`, addr), "22023"},
 		{fmt.Sprintf(`CREATE SOURCE s2 (id INT) WITH (connector = 'kafka', topic = 'events', properties.bootstrap.server = '%s', colour = 'red') FORMAT PLAIN ENCODE JSON`, addr), "22023"},
-		{fmt.Sprintf(`CREATE SOURCE s2 (id INT) WITH (connector = 'kafka', topic = 'events', properties.bootstrap.server = '%s') FORMAT PLAIN ENCODE AVRO`, addr), "0A000"},
+		{fmt.Sprintf(`CREATE SOURCE s2 (id INT) WITH (connector = 'kafka', topic = 'events', properties.bootstrap.server = '%s') FORMAT PLAIN ENCODE BYTES`, addr), "0A000"},
 	} {
 		_, err := c.Exec(context.Background(), tc.sql)
 		if err == nil || !strings.Contains(err.Error(), "SQLSTATE "+tc.code) {
