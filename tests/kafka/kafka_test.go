@@ -55,24 +55,10 @@ func client(t *testing.T, addr string) *kgo.Client {
 	return cl
 }
 
-func connect(t *testing.T, dsn string) *pgx.Conn {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	c, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close(context.Background()) })
-	return c
-}
-
-func exec(t *testing.T, c *pgx.Conn, sql string) {
-	t.Helper()
-	if _, err := c.Exec(context.Background(), sql); err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
-}
+var (
+	connect = eddytest.Connect
+	exec    = eddytest.Exec
+)
 
 // eventually polls a query until its single text row equals want.
 func eventually(t *testing.T, c *pgx.Conn, sql, want string) {

@@ -48,31 +48,7 @@ func kafkaWith(addr, topic string, extra ...string) string {
 	return "WITH (" + w + ")"
 }
 
-// rowsText returns every row of a query as "v1 v2 ..." lines, in order.
-func rowsText(t *testing.T, c *pgx.Conn, sql string) string {
-	t.Helper()
-	rows, err := c.Query(context.Background(), sql)
-	if err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
-	defer rows.Close()
-	var lines []string
-	for rows.Next() {
-		vals, err := rows.Values()
-		if err != nil {
-			t.Fatal(err)
-		}
-		parts := make([]string, len(vals))
-		for i, v := range vals {
-			parts[i] = fmt.Sprint(v)
-		}
-		lines = append(lines, strings.Join(parts, " "))
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
-	return strings.Join(lines, "\n")
-}
+var rowsText = eddytest.RowsText
 
 // eventuallyRows polls a query until all its rows, as rowsText gives
 // them, equal want.
@@ -275,7 +251,7 @@ func TestKafkaTableErrors(t *testing.T) {
 		{`CREATE TABLE bad (id INT PRIMARY KEY) WITH (connector = 'kafka', properties.bootstrap.server = '` + addr + `') FORMAT PLAIN ENCODE JSON`, "22023", "topic"},
 		{`CREATE TABLE bad (id INT PRIMARY KEY) ` + kafkaWith(addr, "events", "colour = 'red'") + ` FORMAT PLAIN ENCODE JSON`, "22023", `unknown option "colour"`},
 		{`CREATE TABLE bad (id INT PRIMARY KEY) ` + kafkaWith("127.0.0.1:1", "events") + ` FORMAT PLAIN ENCODE JSON`, "08001", "cannot connect"},
-		{`CREATE TABLE bad (id INT PRIMARY KEY) ` + kafkaWith(addr, "events") + ` FORMAT PLAIN ENCODE AVRO`, "0A000", "AVRO"},
+		{`CREATE TABLE bad (id INT PRIMARY KEY) ` + kafkaWith(addr, "events") + ` FORMAT PLAIN ENCODE AVRO`, "22023", "schema.registry"},
 		{`CREATE TABLE bad (id INT PRIMARY KEY DEFAULT 1) ` + kafkaWith(addr, "events") + ` FORMAT PLAIN ENCODE JSON`, "0A000", "DEFAULT"},
 	} {
 		expectError(t, c, tc.sql, tc.code, tc.msg)

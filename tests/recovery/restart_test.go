@@ -5,24 +5,13 @@ import (
 	"fmt"
 	"math/rand"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/eddy-db/eddy/tests/internal/eddytest"
 )
 
-func connect(t *testing.T, dsn string) *pgx.Conn {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	c, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	t.Cleanup(func() { _ = c.Close(context.Background()) })
-	return c
-}
+var connect = eddytest.Connect
 
 // TestKillRestart writes through every write path (INSERT, multi-row
 // INSERT, COPY, UPDATE, DELETE, a committed and a rolled-back
