@@ -45,8 +45,7 @@ import (
 //
 // Values of types Eddy lacks use the nearest Eddy type: aclitem[] is
 // text[] (always NULL), pg_node_tree is text (the SQL text of the
-// expression), xid is bigint, int2vector and oidvector are smallint[]
-// and oid[], inet and anyarray are text.
+// expression), xid is bigint, inet and anyarray are text.
 
 // Namespace OIDs.
 const (
@@ -63,6 +62,8 @@ const (
 	oidCollDefault   uint32 = 100
 	oidCollC         uint32 = 950
 	oidCollPOSIX     uint32 = 951
+	oidCollUcsBasic  uint32 = 12340
+	oidCollCUTF8     uint32 = 12341
 	oidTablespaceDef uint32 = 1663
 	oidTablespaceGlb uint32 = 1664
 	oidLangInternal  uint32 = 12
@@ -414,7 +415,7 @@ var pgTypes = map[string]types.Type{
 	"int2[]": types.ArrayOf(types.Int2), "char[]": types.ArrayOf(types.Char), "name[]": types.ArrayOf(types.Name),
 	// Types Eddy lacks.
 	"aclitem[]": types.ArrayOf(types.Text), "pg_node_tree": types.TText, "xid": types.TInt8,
-	"int2vector": types.ArrayOf(types.Int2), "oidvector": types.ArrayOf(types.Oid),
+	"int2vector": types.TInt2Vector, "oidvector": types.TOidVector,
 	"anyarray": types.TText, "inet": types.TText,
 }
 
@@ -582,6 +583,7 @@ func init() {
 	pgView("pg_type", colsPgType, func(s *Session) []types.Row {
 		var rows []types.Row
 		owner := dOid(roleOID(s.User))
+		rows = append(rows, pgTypeRow(types.TUnknown, owner))
 		for _, t := range types.AllTypes() {
 			rows = append(rows, pgTypeRow(t, owner))
 			if t.OID() != 0 && types.ArrayOf(t.ID).OID() != 0 {
@@ -669,6 +671,10 @@ func init() {
 				dText("C"), dText("C"), types.Null, types.Null},
 			{dOid(oidCollPOSIX), dText("POSIX"), dOid(oidPgCatalog), owner, dChar('c'), dBool(true), dInt(-1),
 				dText("POSIX"), dText("POSIX"), types.Null, types.Null},
+			{dOid(oidCollUcsBasic), dText("ucs_basic"), dOid(oidPgCatalog), owner, dChar('c'), dBool(true),
+				dInt(functions.EncodingUTF8), dText("C"), dText("C"), types.Null, types.Null},
+			{dOid(oidCollCUTF8), dText("C.utf8"), dOid(oidPgCatalog), owner, dChar('c'), dBool(true),
+				dInt(functions.EncodingUTF8), dText("C.utf8"), dText("C.utf8"), types.Null, types.Null},
 		}
 	})
 
@@ -973,13 +979,16 @@ func preferredType(t types.Type) bool {
 func pgTypeRow(t types.Type, owner types.Datum) types.Row {
 	typtype, category := byte('b'), t.Category()
 	elem, array := uint32(0), uint32(0)
-	if t.IsArray() {
+	if t.IsArray() || t.IsVector() {
 		elem = t.ElemType().OID()
-	} else {
+	}
+	if !t.IsArray() {
 		array = types.ArrayOf(t.ID).OID()
 		switch t.ID {
 		case types.Record, types.Void, types.Unknown:
 			typtype = 'p'
+		case types.Name:
+			elem = types.TChar.OID()
 		}
 	}
 	return types.Row{

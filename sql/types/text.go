@@ -69,6 +69,14 @@ func AppendText(b []byte, d Datum, t Type, env *Env) []byte {
 		return appendArrayText(b, d.Array(), Type{ID: t.Elem, Mod: t.Mod}, env)
 	case Record:
 		return appendRecordText(b, d.Array(), env)
+	case Int2Vector, OidVector:
+		for i, e := range d.Array() {
+			if i > 0 {
+				b = append(b, ' ')
+			}
+			b = strconv.AppendInt(b, e.i, 10)
+		}
+		return b
 	}
 	return b
 }
@@ -169,6 +177,8 @@ func ParseText(s string, t Type, env *Env) (Datum, error) {
 		return NewJSON(n), nil
 	case Array:
 		return parseArray(s, t, env)
+	case Int2Vector, OidVector:
+		return parseVector(s, t)
 	case Record:
 		return Null, sqlerr.New(sqlerr.FeatureNotSupported, "input of anonymous composite types is not implemented")
 	case Void:
@@ -392,6 +402,28 @@ func parseOid(s string, t Type) (Datum, error) {
 		return Null, errValueOutOfRange(TOid, s)
 	}
 	return NewInt(int64(uint32(v))), nil
+}
+
+// parseVector is int2vectorin and oidvectorin: numbers separated by
+// spaces.
+func parseVector(s string, t Type) (Datum, error) {
+	et := t.ElemType()
+	fields := strings.Fields(s)
+	elems := make([]Datum, len(fields))
+	for i, f := range fields {
+		var err error
+		if et.ID == Oid {
+			elems[i], err = parseOid(f, et)
+		} else {
+			var v int64
+			v, err = parseInt(f, et)
+			elems[i] = NewInt(v)
+		}
+		if err != nil {
+			return Null, err
+		}
+	}
+	return NewArray(elems), nil
 }
 
 // appendRegName is the output function of regclass, regtype, regproc and
