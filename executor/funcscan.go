@@ -7,8 +7,8 @@ import (
 
 // FuncScanRows starts a set-returning function in FROM: its arguments are
 // evaluated once (they may refer to outer rows of a correlated subquery),
-// and next yields one row per value (plus the ordinal WITH ORDINALITY),
-// then nil.
+// and next yields one row per value (its fields, for a function returning
+// records; plus the ordinal WITH ORDINALITY), then nil.
 func (ec *Context) FuncScanRows(p *planner.FuncScan) (next func() (types.Row, error), err error) {
 	fs, err := ec.compileAll(p.Args)
 	if err != nil {
@@ -34,10 +34,16 @@ func (ec *Context) FuncScanRows(p *planner.FuncScan) (next func() (types.Row, er
 			return nil, err
 		}
 		n++
-		if p.Ordinality {
-			return types.Row{v, types.NewInt(n)}, nil
+		var row types.Row
+		if len(p.Func.Fields) > 0 {
+			row = append(make(types.Row, 0, len(p.Cols)), v.Array()...)
+		} else {
+			row = types.Row{v}
 		}
-		return types.Row{v}, nil
+		if p.Ordinality {
+			row = append(row, types.NewInt(n))
+		}
+		return row, nil
 	}, nil
 }
 

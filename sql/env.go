@@ -154,5 +154,5 @@ func (e sessionEnv) SessionFunc(name string, args []types.Type) (*functions.Func
 				}}, true
 		}
 	}
-	return nil, false
+	return s.catFunction(name, args)
 }

@@ -98,6 +98,7 @@ func (e *Engine) NewSession(user, database string, params map[string]string) (*S
 		s.vars[strings.ToLower(st.name)] = st.def
 	}
 	s.vars["session_authorization"] = user
+	s.env.Names = sessionNames{s}
 	for k, v := range params {
 		switch strings.ToLower(k) {
 		case "user", "database", "replication", "options":

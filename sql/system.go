@@ -1,6 +1,8 @@
 package sql
 
 import (
+	"sort"
+
 	"github.com/eddy-db/eddy/planner"
 	"github.com/eddy-db/eddy/sql/catalog"
 	"github.com/eddy-db/eddy/sql/types"
@@ -90,6 +92,45 @@ func (s *Session) visibleRelations() []*catalog.Object {
 	return out
 }
 
+// infoRelation is a relation as information_schema shows it.
+type infoRelation struct {
+	schema, name, tableType string
+	cols                    []catalog.Column
+	// table: rows can be inserted (a user table).
+	table bool
+	query string
+}
+
+// infoRelations lists the relations of information_schema.tables and
+// .columns: user tables, views and materialized views, then the system
+// relations (PostgreSQL lists its catalogs too), by schema and name.
+func (s *Session) infoRelations() []infoRelation {
+	var out []infoRelation
+	for _, o := range s.visibleRelations() {
+		out = append(out, infoRelation{schema: o.Schema, name: o.Name, tableType: infoTableType(o), cols: o.Columns,
+			table: o.Kind == catalog.KindTable, query: o.Query})
+	}
+	sys := append([]*sysRel(nil), systemRels()...)
+	sort.Slice(sys, func(i, j int) bool {
+		if sys[i].schema != sys[j].schema {
+			return sys[i].schema < sys[j].schema
+		}
+		return sys[i].name < sys[j].name
+	})
+	for _, r := range sys {
+		tt := "VIEW"
+		if r.kind == 'r' {
+			tt = "BASE TABLE"
+		}
+		ir := infoRelation{schema: r.schema, name: r.name, tableType: tt}
+		for _, c := range systemRelations[r.schema+"."+r.name](s).Cols {
+			ir.cols = append(ir.cols, catalog.Column{Name: c.Name, Type: c.Type})
+		}
+		out = append(out, ir)
+	}
+	return out
+}
+
 // dataType is information_schema's data_type of a type.
 func dataType(t types.Type) string {
 	if t.IsArray() {
@@ -105,7 +146,7 @@ func init() {
 		{"default_character_set_name", tIdent}, {"sql_path", tCharData},
 	}, func(s *Session) []types.Row {
 		var rows []types.Row
-		for _, n := range []string{"information_schema", "pg_catalog", catalog.DefaultSchema} {
+		for _, n := range []string{"information_schema", "pg_catalog", catalog.DefaultSchema, "rw_catalog"} {
 			rows = append(rows, types.Row{dText(s.Database), dText(n), dText(s.User), types.Null, types.Null, types.Null, types.Null})
 		}
 		return rows
@@ -118,10 +159,10 @@ func init() {
 		{"is_insertable_into", tYesNo}, {"is_typed", tYesNo}, {"commit_action", tCharData},
 	}, func(s *Session) []types.Row {
 		var rows []types.Row
-		for _, o := range s.visibleRelations() {
-			rows = append(rows, types.Row{dText(s.Database), dText(o.Schema), dText(o.Name), dText(infoTableType(o)),
+		for _, o := range s.infoRelations() {
+			rows = append(rows, types.Row{dText(s.Database), dText(o.schema), dText(o.name), dText(o.tableType),
 				types.Null, types.Null, types.Null, types.Null, types.Null,
-				yesNo(o.Kind == catalog.KindTable), dText("NO"), types.Null})
+				yesNo(o.table), dText("NO"), types.Null})
 		}
 		return rows
 	}))
@@ -160,9 +201,9 @@ func init() {
 		{"is_updatable", tYesNo},
 	}, func(s *Session) []types.Row {
 		var rows []types.Row
-		for _, o := range s.visibleRelations() {
+		for _, o := range s.infoRelations() {
 			pos := 0
-			for _, c := range o.Columns {
+			for _, c := range o.cols {
 				if c.Hidden {
 					continue
 				}
@@ -210,7 +251,7 @@ func init() {
 				}
 				nullable := !c.NotNull
 				rows = append(rows, types.Row{
-					dText(s.Database), dText(o.Schema), dText(o.Name), dText(c.Name),
+					dText(s.Database), dText(o.schema), dText(o.name), dText(c.Name),
 					dInt(int64(pos)), dTextOrNull(c.Default), yesNo(nullable),
 					dText(dataType(t)), dIntOrNull(charMax, charOK), dIntOrNull(octet, octetOK),
 					dIntOrNull(prec, precOK), dIntOrNull(radix, precOK), dIntOrNull(scale, scaleOK),
@@ -224,7 +265,7 @@ func init() {
 					dText("NO"), types.Null, types.Null,
 					types.Null, types.Null, types.Null,
 					dText("NO"), dText("NEVER"), types.Null,
-					yesNo(o.Kind == catalog.KindTable),
+					yesNo(o.table),
 				})
 			}
 		}

@@ -103,6 +103,12 @@ func (s *Store) NewIter(lower, upper []byte) (*Iter, error) {
 	return newIter(s.db, lower, upper)
 }
 
+// SpanDiskUsage estimates the bytes the keys in [start, end) take on
+// disk (flushed data only: recent writes still in memory count as 0).
+func (s *Store) SpanDiskUsage(start, end []byte) (uint64, error) {
+	return s.db.EstimateDiskUsage(start, end)
+}
+
 // NewBatch returns an empty write-only batch.
 func (s *Store) NewBatch() *Batch { return &Batch{b: s.db.NewBatch()} }
 

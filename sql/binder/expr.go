@@ -135,9 +135,7 @@ func (b *Binder) expr(n *pg.Node, s *scope) (planner.Expr, error) {
 	case *pg.Node_AIndirection:
 		return b.indirection(x.AIndirection, s)
 	case *pg.Node_CollateClause:
-		// Eddy compares strings bytewise (the C collation); COLLATE is
-		// accepted and has no effect.
-		return b.expr(x.CollateClause.Arg, s)
+		return b.collate(x.CollateClause, s)
 	case *pg.Node_RowExpr:
 		return nil, b.errAt(x.RowExpr.Location, sqlerr.FeatureNotSupported, "feature not supported: row constructors")
 	case *pg.Node_GroupingFunc:
@@ -146,6 +144,45 @@ func (b *Binder) expr(n *pg.Node, s *scope) (planner.Expr, error) {
 		return nil, b.errAt(-1, sqlerr.SyntaxError, "syntax error: * is not allowed here")
 	}
 	return nil, sqlerr.NotSupported("expression %s", nodeName(n))
+}
+
+// Collations lists the collations COLLATE accepts. Eddy compares strings
+// bytewise, which is what all of them mean for UTF-8 text (the default
+// collation is C).
+var Collations = []string{"default", "C", "POSIX", "ucs_basic", "C.utf8"}
+
+// collate binds expr COLLATE name: the collation must be one of
+// Collations, which change nothing.
+func (b *Binder) collate(c *pg.CollateClause, s *scope) (planner.Expr, error) {
+	e, err := b.expr(c.Arg, s)
+	if err != nil {
+		return nil, err
+	}
+	schema, name := funcName(c.Collname)
+	ok := schema == "" || schema == "pg_catalog"
+	if ok {
+		ok = false
+		for _, n := range Collations {
+			ok = ok || n == name
+		}
+	}
+	if !ok {
+		full := name
+		if schema != "" {
+			full = schema + "." + name
+		}
+		return nil, b.errAt(c.Location, sqlerr.UndefinedObject, "collation \"%s\" for encoding \"UTF8\" does not exist", full)
+	}
+	if isUnknown(e) {
+		return b.coerce(e, types.TText, types.CastImplicit, c.Location)
+	}
+	switch t := e.Type(); {
+	case t.ID == types.Text, t.ID == types.Varchar, t.ID == types.Bpchar, t.ID == types.Name:
+	case t.IsArray() && t.ElemType().IsString() && t.Elem != types.Char:
+	default:
+		return nil, b.errAt(c.Location, sqlerr.DatatypeMismatch, "collations are not supported by type %s", t)
+	}
+	return e, nil
 }
 
 func (b *Binder) exprList(ns []*pg.Node, s *scope) ([]planner.Expr, error) {
@@ -523,6 +560,10 @@ func (b *Binder) funcCall(fc *pg.FuncCall, s *scope) (planner.Expr, error) {
 
 // callFunc resolves a function or operator over bound arguments.
 func (b *Binder) callFunc(name string, args []planner.Expr, loc int32, op string) (planner.Expr, error) {
+	if (name == "array_lower" || name == "array_upper") && len(args) > 0 {
+		// A vector cast to an array keeps its bounds (from 0).
+		args[0] = uncastVector(args[0])
+	}
 	argTypes := make([]types.Type, len(args))
 	for i, a := range args {
 		argTypes[i] = a.Type()
@@ -966,10 +1007,19 @@ func (b *Binder) anyAll(a *pg.A_Expr, op string, s *scope) (planner.Expr, error)
 		}
 	}
 	at := arr.Type()
-	if !at.IsArray() {
+	if !at.IsArray() && !at.IsVector() {
 		return nil, b.errAt(a.Location, sqlerr.WrongObjectType, "op ANY/ALL (array) requires array on right side")
 	}
 	elem := at.ElemType()
+	if !isUnknown(x) && !x.Type().SameFamily(elem) {
+		// Compare in the common type of both sides (1 = ANY(smallint[])).
+		if t, err := b.commonType([]planner.Expr{x, &planner.ColRef{Typ: elem}}, "ANY", a.Location); err == nil && !t.SameFamily(elem) {
+			if arr, err = b.coerce(arr, types.ArrayOf(t.ID), types.CastImplicit, a.Location); err != nil {
+				return nil, err
+			}
+			elem = t
+		}
+	}
 	if x, err = b.coerce(x, elem, types.CastImplicit, a.Location); err != nil {
 		return nil, err
 	}
@@ -1147,20 +1197,39 @@ func (b *Binder) indirection(ind *pg.A_Indirection, s *scope) (planner.Expr, err
 		return nil, err
 	}
 	for _, n := range ind.Indirection {
+		e = uncastVector(e)
 		ai, ok := n.Node.(*pg.Node_AIndices)
 		if !ok || ai.AIndices.IsSlice {
 			return nil, sqlerr.NotSupported("field selection and array slices")
 		}
-		if !e.Type().IsArray() {
+		at := e.Type()
+		if !at.IsArray() && !at.IsVector() {
 			return nil, sqlerr.New(sqlerr.DatatypeMismatch, "cannot subscript type %s because it does not support subscripting", e.Type())
 		}
 		idx, err := b.exprAs(ai.AIndices.Uidx, s, types.TInt4, types.CastImplicit)
 		if err != nil {
 			return nil, err
 		}
-		e = &planner.Subscript{Arr: e, Idx: idx, Typ: e.Type().ElemType()}
+		if at.IsVector() {
+			// Vector subscripts start at 0.
+			if idx, err = b.callFunc("+", []planner.Expr{idx, &planner.Const{Val: types.NewInt(1), Typ: types.TInt4}}, location(ai.AIndices.Uidx), "+"); err != nil {
+				return nil, err
+			}
+		}
+		e = &planner.Subscript{Arr: e, Idx: idx, Typ: at.ElemType()}
 	}
 	return e, nil
+}
+
+// uncastVector returns the vector under a cast of an int2vector or
+// oidvector to its array type: PostgreSQL's cast keeps the vector's lower
+// bound 0, which Eddy's arrays (always from 1) cannot hold, so subscripts
+// and array_lower/array_upper apply to the vector itself.
+func uncastVector(e planner.Expr) planner.Expr {
+	if c, ok := e.(*planner.Cast); ok && c.Arg.Type().IsVector() && c.Typ.SameFamily(c.Arg.Type().VectorArray()) {
+		return c.Arg
+	}
+	return e
 }
 
 // subLink binds a subquery used as an expression.

@@ -1066,7 +1066,51 @@ func (b *Binder) rangeFunction(rf *pg.RangeFunction, s *scope) (planner.Plan, []
 	if functions.IsSetFunc(name) {
 		return b.setFunction(rf, s)
 	}
-	return nil, nil, nil, sqlerr.NotSupported("function %s in FROM", name)
+	return b.scalarFunction(rf, s)
+}
+
+// scalarFunction binds a function that returns one value in FROM, as
+// string_to_array('a,b', ',') AS s: one row with one column named after
+// the alias (else the function). Its arguments may refer to outer
+// queries but not to other FROM items.
+func (b *Binder) scalarFunction(rf *pg.RangeFunction, s *scope) (planner.Plan, []scopeCol, []string, error) {
+	if rf.Lateral || rf.Ordinality || len(rf.Functions) != 1 || len(rf.Coldeflist) > 0 {
+		return nil, nil, nil, sqlerr.NotSupported("LATERAL, WITH ORDINALITY, ROWS FROM or a column definition list on a function in FROM")
+	}
+	items := rf.Functions[0].GetList().GetItems()
+	if len(items) == 0 || items[0].GetFuncCall() == nil {
+		return nil, nil, nil, sqlerr.NotSupported("this kind of function in FROM")
+	}
+	fc := items[0].GetFuncCall()
+	if fc.Over != nil || functions.IsAggregate(funcNameOf(fc)) {
+		return nil, nil, nil, b.errAt(fc.Location, sqlerr.GroupingError, "aggregate functions are not allowed in functions in FROM")
+	}
+	e, err := b.expr(items[0], &scope{parent: s.parent, sub: s.sub, clause: "functions in FROM"})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if isUnknown(e) {
+		if e, err = b.coerce(e, types.TText, types.CastImplicit, fc.Location); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	name := funcNameOf(fc)
+	alias, col := name, name
+	if rf.Alias != nil {
+		alias, col = rf.Alias.Aliasname, rf.Alias.Aliasname
+	}
+	cols := []types.Column{{Name: col, Type: e.Type()}}
+	out, err := b.aliasColumns(cols, alias, rf.Alias)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cols[0].Name = out[0].name
+	return &planner.Values{Cols: cols, Rows: [][]planner.Expr{{e}}}, out, []string{alias}, nil
+}
+
+func funcNameOf(fc *pg.FuncCall) string {
+	_, name := funcName(fc.Funcname)
+	return strings.ToLower(name)
 }
 
 // setFunction binds a set-returning function in FROM, as
@@ -1105,6 +1149,9 @@ func (b *Binder) setFunction(rf *pg.RangeFunction, s *scope) (planner.Plan, []sc
 		alias, col = rf.Alias.Aliasname, rf.Alias.Aliasname
 	}
 	cols := []types.Column{{Name: col, Type: fn.Ret}}
+	if len(fn.Fields) > 0 {
+		cols = append([]types.Column(nil), fn.Fields...)
+	}
 	if rf.Ordinality {
 		cols = append(cols, types.Column{Name: "ordinality", Type: types.TInt8})
 	}

@@ -6,7 +6,18 @@ import (
 	"github.com/eddy-db/eddy/sql/types"
 )
 
-// Array functions over one-dimensional arrays with lower bound 1.
+// Array functions over one-dimensional arrays with lower bound 1 (and the
+// vector types, whose lower bound is 0).
+
+func vecDims(name string, t types.Type, bound func(n int64) int64) *Func {
+	return fn(name, ts(t, tInt4), tInt4, func(_ *Context, a []types.Datum) (types.Datum, error) {
+		n := int64(len(a[0].Array()))
+		if a[1].Int() != 1 || n == 0 {
+			return types.Null, nil
+		}
+		return types.NewInt(bound(n)), nil
+	})
+}
 
 // stringToArray is string_to_array(s, delim[, nullStr]): a NULL delimiter
 // splits into characters, an empty one yields the whole string.
@@ -119,6 +130,11 @@ func init() {
 			}
 			return types.NewInt(1)
 		}),
+		// int2vector and oidvector subscripts start at 0.
+		vecDims("array_upper", types.TInt2Vector, func(n int64) int64 { return n - 1 }),
+		vecDims("array_upper", types.TOidVector, func(n int64) int64 { return n - 1 }),
+		vecDims("array_lower", types.TInt2Vector, func(int64) int64 { return 0 }),
+		vecDims("array_lower", types.TOidVector, func(int64) int64 { return 0 }),
 		fn("cardinality", ts(AnyArray), tInt4, func(_ *Context, a []types.Datum) (types.Datum, error) {
 			return types.NewInt(int64(len(a[0].Array()))), nil
 		}),

@@ -207,11 +207,11 @@ func coercible(ps, args []types.Type) bool {
 			}
 			switch p.Mod {
 			case pAnyArray:
-				if !a.IsArray() {
+				if !a.IsArray() && !a.IsVector() {
 					return false
 				}
 			case pAnyNonArray:
-				if a.IsArray() {
+				if a.IsArray() || a.IsVector() {
 					return false
 				}
 			}
@@ -514,9 +514,12 @@ func castsFor(ps, args []types.Type) []types.Type {
 		case pAnyElement, pAnyNonArray:
 			out[i] = b.elem
 		case pAnyArray:
-			if a.ID == types.Unknown {
+			switch {
+			case a.ID == types.Unknown:
 				out[i] = types.ArrayOf(b.elem.ID)
-			} else {
+			case a.IsVector():
+				out[i] = a.VectorArray()
+			default:
 				out[i] = a
 			}
 		case pAnyCompatible:

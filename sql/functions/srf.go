@@ -1,6 +1,8 @@
 package functions
 
 import (
+	"strings"
+
 	"github.com/cockroachdb/apd/v3"
 
 	"github.com/eddy-db/eddy/sql/sqlerr"
@@ -21,6 +23,10 @@ type SetFunc struct {
 	Args    []types.Type
 	Ret     types.Type
 	RetFunc func(args []types.Type) types.Type
+	// Fields, when set, are the output columns of a function returning
+	// rows of several columns (pg_options_to_table): each value is then a
+	// record (types.NewArray) with one datum per field, and Ret is record.
+	Fields []types.Column
 	// Start begins one call with arguments cast to the resolved types.
 	// All set-returning functions here are strict: a NULL argument gives
 	// no rows, and Start is not called.
@@ -78,6 +84,8 @@ func init() {
 		&SetFunc{Name: "generate_series", Args: ts(tTS, tTS, tInterval), Ret: tTS, Start: seriesTimestamp(false)},
 		&SetFunc{Name: "generate_series", Args: ts(tTSTZ, tTSTZ, tInterval), Ret: tTSTZ, Start: seriesTimestamp(true)})
 	setFuncs["unnest"] = []*SetFunc{{Name: "unnest", Args: ts(AnyArray), Ret: AnyElement, Start: unnest}}
+	setFuncs["pg_options_to_table"] = []*SetFunc{{Name: "pg_options_to_table", Args: ts(tTextArray), Ret: types.TRecord,
+		Fields: []types.Column{{Name: "option_name", Type: tText}, {Name: "option_value", Type: tText}}, Start: optionsToTable}}
 }
 
 var errZeroStep = sqlerr.New(sqlerr.InvalidParameterValue, "step size cannot equal zero")
@@ -202,5 +210,28 @@ func unnest(_ *Context, args []types.Datum) (SeriesIter, error) {
 		}
 		i++
 		return elems[i-1], true, nil
+	}, nil
+}
+
+// optionsToTable is pg_options_to_table(text[]): one (name, value) row per
+// "name=value" element (value NULL when there is no "=").
+func optionsToTable(_ *Context, args []types.Datum) (SeriesIter, error) {
+	elems := args[0].Array()
+	i := 0
+	return func() (types.Datum, bool, error) {
+		for i < len(elems) {
+			e := elems[i]
+			i++
+			if e.IsNull() {
+				continue
+			}
+			name, value, ok := strings.Cut(e.Str(), "=")
+			v := types.Null
+			if ok {
+				v = types.NewString(value)
+			}
+			return types.NewArray([]types.Datum{types.NewString(name), v}), true, nil
+		}
+		return types.Null, false, nil
 	}, nil
 }

@@ -58,6 +58,7 @@ const (
 	UndefinedTable               = "42P01"
 	UndefinedParameter           = "42P02"
 	UndefinedObject              = "42704"
+	InvalidName                  = "42602"
 	UndefinedDatabase            = "3D000"
 	UndefinedSchema              = "3F000"
 	DuplicateColumn              = "42701"

@@ -80,14 +80,18 @@ func AppendBinary(b []byte, d Datum, t Type) ([]byte, error) {
 		b = append(b, 1)
 		return append(b, d.s...), nil
 	case Array:
-		return appendArrayBinary(b, d.Array(), Type{ID: t.Elem, Mod: t.Mod})
+		return appendArrayBinary(b, d.Array(), Type{ID: t.Elem, Mod: t.Mod}, 1)
+	case Int2Vector, OidVector:
+		return appendArrayBinary(b, d.Array(), t.ElemType(), 0)
 	case Record:
 		return appendRecordBinary(b, d.Array())
 	}
 	return b, sqlerr.NotSupported("binary output of type %s", t)
 }
 
-func appendArrayBinary(b []byte, elems []Datum, et Type) ([]byte, error) {
+// appendArrayBinary is array_send for a one-dimensional array whose
+// subscripts start at lower.
+func appendArrayBinary(b []byte, elems []Datum, et Type, lower uint32) ([]byte, error) {
 	be := binary.BigEndian
 	ndim, hasNull := uint32(0), uint32(0)
 	if len(elems) > 0 {
@@ -105,7 +109,7 @@ func appendArrayBinary(b []byte, elems []Datum, et Type) ([]byte, error) {
 		return b, nil
 	}
 	b = be.AppendUint32(b, uint32(len(elems)))
-	b = be.AppendUint32(b, 1)
+	b = be.AppendUint32(b, lower)
 	for _, e := range elems {
 		if e.k == KNull {
 			b = be.AppendUint32(b, math.MaxUint32)
@@ -295,6 +299,8 @@ func DecodeBinary(b []byte, t Type) (Datum, error) {
 		return NewJSON(n), nil
 	case Array:
 		return decodeArrayBinary(b, t)
+	case Int2Vector, OidVector:
+		return decodeArrayBinary(b, t)
 	case Record:
 		return decodeRecordBinary(b)
 	case Void:
@@ -305,7 +311,10 @@ func DecodeBinary(b []byte, t Type) (Datum, error) {
 
 func decodeArrayBinary(b []byte, t Type) (Datum, error) {
 	be := binary.BigEndian
-	et := Type{ID: t.Elem, Mod: t.Mod}
+	et, lower := Type{ID: t.Elem, Mod: t.Mod}, int32(1)
+	if t.IsVector() {
+		et, lower = t.ElemType(), 0
+	}
 	if len(b) < 12 {
 		return Null, errBinary(t)
 	}
@@ -337,8 +346,8 @@ func decodeArrayBinary(b []byte, t Type) (Datum, error) {
 	if n < 0 || int(n) > len(b)/4 {
 		return Null, errBinary(t)
 	}
-	if lb != 1 && n > 0 {
-		return Null, sqlerr.NotSupported("arrays with lower bound other than 1")
+	if lb != lower && n > 0 {
+		return Null, sqlerr.NotSupported("arrays with lower bound other than %d", lower)
 	}
 	elems := make([]Datum, n)
 	for i := range elems {

@@ -85,6 +85,14 @@ func CastContextOf(from, to Type) (ctx CastContext, ok bool) {
 	if from.ID == Unknown {
 		return CastImplicit, true
 	}
+	if from.IsVector() && to.ID == Array {
+		// A vector is binary-coercible to its array type (1-based here:
+		// Eddy's arrays start at 1).
+		if from.VectorArray() == (Type{ID: to.ID, Elem: to.Elem}) {
+			return CastImplicit, true
+		}
+		return CastContextOf(from.VectorArray(), to)
+	}
 	if from.ID == Array && to.ID == Array {
 		if from.Elem == to.Elem {
 			return CastImplicit, true
@@ -128,6 +136,9 @@ func Cast(d Datum, from, to Type, env *Env) (Datum, error) {
 
 // castValue converts without applying to's typmod.
 func castValue(d Datum, from, to Type, env *Env) (Datum, error) {
+	if from.IsVector() && to.ID == Array {
+		from = from.VectorArray()
+	}
 	fid, tid := from.ID, to.ID
 	if fid == Array && tid == Array {
 		if from.Elem == to.Elem {

@@ -12,6 +12,34 @@ type Env struct {
 	// ExtraFloatDigits is extra_float_digits (default 1: shortest exact
 	// output, as PostgreSQL 12+ prints floats).
 	ExtraFloatDigits int
+	// Names, when set, gives the reg* types (regclass, regtype, regproc,
+	// regnamespace) their names: values print as the object's name and
+	// input accepts names. Without it they print and read numeric OIDs
+	// (regtype still names the built-in types).
+	Names OIDNames
+}
+
+// OIDNames resolves the objects the reg* types refer to. Implementations
+// are safe for concurrent use.
+type OIDNames interface {
+	// OIDName returns how a value of reg* type t prints: the name of the
+	// object with that OID, schema-qualified when it is not visible on the
+	// search path; false when there is no such object (the OID prints as
+	// a number).
+	OIDName(t ID, oid uint32) (string, bool)
+	// OIDOf reads a name as t's input function does ('public.t'::regclass,
+	// 'pg_catalog.trigger'::regtype); errors are PostgreSQL's (42P01
+	// relation does not exist, 42704 type or schema does not exist, 42883
+	// function does not exist).
+	OIDOf(t ID, name string) (uint32, error)
+}
+
+// names returns env's name resolver, or nil.
+func (e *Env) names() OIDNames {
+	if e == nil {
+		return nil
+	}
+	return e.Names
 }
 
 // DefaultEnv is UTC with PostgreSQL's default settings.

@@ -36,8 +36,10 @@ func AppendText(b []byte, d Datum, t Type, env *Env) []byte {
 		if rt, ok := FromOID(uint32(d.i)); ok {
 			return append(b, rt.String()...)
 		}
-		return strconv.AppendUint(b, uint64(uint32(d.i)), 10)
-	case Oid, Regclass, Regproc, Regnamespace:
+		return appendRegName(b, d, t, env)
+	case Regclass, Regproc, Regnamespace:
+		return appendRegName(b, d, t, env)
+	case Oid:
 		return strconv.AppendUint(b, uint64(uint32(d.i)), 10)
 	case Float4:
 		return appendFloat(b, d.Float(), 32, extraFloatDigits(env))
@@ -67,6 +69,14 @@ func AppendText(b []byte, d Datum, t Type, env *Env) []byte {
 		return appendArrayText(b, d.Array(), Type{ID: t.Elem, Mod: t.Mod}, env)
 	case Record:
 		return appendRecordText(b, d.Array(), env)
+	case Int2Vector, OidVector:
+		for i, e := range d.Array() {
+			if i > 0 {
+				b = append(b, ' ')
+			}
+			b = strconv.AppendInt(b, e.i, 10)
+		}
+		return b
 	}
 	return b
 }
@@ -92,8 +102,9 @@ func FormatText(d Datum, t Type, env *Env) string {
 //
 // Timestamptz values without an offset are read in env's time zone. The
 // clock-dependent date/time words (now, today, tomorrow, yesterday) are
-// the caller's to evaluate; here they return 0A000. reg* types accept only
-// numeric OIDs: resolving names needs the catalog.
+// the caller's to evaluate; here they return 0A000. reg* types read names
+// through env.Names (regtype knows the built-in types without it);
+// without a resolver they accept only numeric OIDs.
 func ParseText(s string, t Type, env *Env) (Datum, error) {
 	switch t.ID {
 	case Bool:
@@ -101,8 +112,10 @@ func ParseText(s string, t Type, env *Env) (Datum, error) {
 	case Int2, Int4, Int8:
 		v, err := parseInt(s, t)
 		return NewInt(v), err
-	case Oid, Regclass, Regtype, Regproc, Regnamespace:
+	case Oid:
 		return parseOid(s, t)
+	case Regclass, Regtype, Regproc, Regnamespace:
+		return parseReg(s, t, env)
 	case Float4, Float8:
 		f, err := parseFloat(s, t)
 		if err != nil {
@@ -164,6 +177,8 @@ func ParseText(s string, t Type, env *Env) (Datum, error) {
 		return NewJSON(n), nil
 	case Array:
 		return parseArray(s, t, env)
+	case Int2Vector, OidVector:
+		return parseVector(s, t)
 	case Record:
 		return Null, sqlerr.New(sqlerr.FeatureNotSupported, "input of anonymous composite types is not implemented")
 	case Void:
@@ -387,6 +402,104 @@ func parseOid(s string, t Type) (Datum, error) {
 		return Null, errValueOutOfRange(TOid, s)
 	}
 	return NewInt(int64(uint32(v))), nil
+}
+
+// parseVector is int2vectorin and oidvectorin: numbers separated by
+// spaces.
+func parseVector(s string, t Type) (Datum, error) {
+	et := t.ElemType()
+	fields := strings.Fields(s)
+	elems := make([]Datum, len(fields))
+	for i, f := range fields {
+		var err error
+		if et.ID == Oid {
+			elems[i], err = parseOid(f, et)
+		} else {
+			var v int64
+			v, err = parseInt(f, et)
+			elems[i] = NewInt(v)
+		}
+		if err != nil {
+			return Null, err
+		}
+	}
+	return NewArray(elems), nil
+}
+
+// appendRegName is the output function of regclass, regtype, regproc and
+// regnamespace: the object's name, or its OID as a number when the object
+// does not exist (0 prints as "-", as in PostgreSQL).
+func appendRegName(b []byte, d Datum, t Type, env *Env) []byte {
+	oid := uint32(d.i)
+	if oid == 0 {
+		return append(b, '-')
+	}
+	if n := env.names(); n != nil {
+		if name, ok := n.OIDName(t.ID, oid); ok {
+			return append(b, name...)
+		}
+	}
+	return strconv.AppendUint(b, uint64(oid), 10)
+}
+
+// parseReg is the input function of the reg* types: a numeric OID, "-"
+// for 0, or a name resolved through env.Names.
+func parseReg(s string, t Type, env *Env) (Datum, error) {
+	str := trimSpace(s)
+	if str == "-" {
+		return NewInt(0), nil
+	}
+	if str != "" && (str[0] >= '0' && str[0] <= '9') {
+		return parseOid(s, t)
+	}
+	if t.ID == Regtype {
+		if rt, ok := typeByInputName(str); ok {
+			return NewInt(int64(rt.OID())), nil
+		}
+	}
+	if n := env.names(); n != nil {
+		oid, err := n.OIDOf(t.ID, str)
+		if err != nil {
+			return Null, err
+		}
+		return NewInt(int64(oid)), nil
+	}
+	return parseOid(s, t)
+}
+
+// typeByInputName reads a type name as regtypein does for the built-in
+// types: "integer", "pg_catalog.int4", "character varying(10)",
+// "text[]", "timestamp with time zone". Typmods are ignored.
+func typeByInputName(s string) (Type, bool) {
+	n := strings.ToLower(strings.TrimSpace(s))
+	arr := false
+	if strings.HasSuffix(n, "[]") {
+		arr, n = true, strings.TrimSpace(strings.TrimSuffix(n, "[]"))
+	}
+	if i := strings.IndexByte(n, '('); i >= 0 {
+		j := strings.IndexByte(n, ')')
+		if j < i {
+			return Type{}, false
+		}
+		n = strings.TrimSpace(n[:i] + n[j+1:])
+	}
+	n = strings.Join(strings.Fields(n), " ")
+	if n == `"char"` || n == `pg_catalog."char"` {
+		n = "char"
+	} else if n == "char" || n == "character" {
+		n = "bpchar"
+	}
+	t, ok := ByName(n)
+	if !ok || t.ID == Unknown && n != "unknown" {
+		return Type{}, false
+	}
+	if arr {
+		if t.ID == Array {
+			return Type{}, false
+		}
+		return ArrayOf(t.ID), true
+	}
+	return t, true
 }
 
 // truncateName cuts s to NAMEDATALEN-1 (63) bytes at a character boundary.

@@ -102,7 +102,10 @@ func TestParseTextBoolIntOid(t *testing.T) {
 		{TOid, "-4294967296", "", "22003", `value "-4294967296" is out of range for type oid`},
 		{TOid, "x", "", "22P02", `invalid input syntax for type oid: "x"`},
 		{TRegclass, "1259", "1259", "", ""},
-		{TRegclass, "-", "0", "", ""},
+		{TRegclass, "-", "-", "", ""},
+		{TRegtype, "integer", "integer", "", ""},
+		{TRegtype, "character varying(10)", "character varying", "", ""},
+		{TRegtype, "pg_catalog.int4[]", "integer[]", "", ""},
 		{TRegclass, "pg_class", "", "0A000", ""},
 	})
 }

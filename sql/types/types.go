@@ -44,6 +44,11 @@ const (
 	Array // Elem gives the element type
 	Record
 	Void
+	// Int2Vector and OidVector are the catalogs' int2vector and
+	// oidvector (pg_index.indkey, pg_proc.proargtypes): arrays whose
+	// subscripts start at 0, printed space-separated.
+	Int2Vector
+	OidVector
 	numIDs
 )
 
@@ -87,16 +92,33 @@ var (
 	TUuid         = Type{ID: Uuid}
 	TRecord       = Type{ID: Record}
 	TVoid         = Type{ID: Void}
+	TInt2Vector   = Type{ID: Int2Vector}
+	TOidVector    = Type{ID: OidVector}
 )
 
 // ArrayOf returns the array type whose elements have type elem.
 func ArrayOf(elem ID) Type { return Type{ID: Array, Elem: elem} }
 
-// ElemType returns the element type of an array type.
-func (t Type) ElemType() Type { return Type{ID: t.Elem} }
+// ElemType returns the element type of an array or vector type.
+func (t Type) ElemType() Type {
+	switch t.ID {
+	case Int2Vector:
+		return TInt2
+	case OidVector:
+		return TOid
+	}
+	return Type{ID: t.Elem}
+}
 
 // IsArray reports whether t is an array type.
 func (t Type) IsArray() bool { return t.ID == Array }
+
+// IsVector reports whether t is int2vector or oidvector.
+func (t Type) IsVector() bool { return t.ID == Int2Vector || t.ID == OidVector }
+
+// VectorArray returns the array type a vector type converts to
+// (int2vector -> smallint[], oidvector -> oid[]).
+func (t Type) VectorArray() Type { return ArrayOf(t.ElemType().ID) }
 
 type typeInfo struct {
 	oid      uint32
@@ -139,6 +161,8 @@ var infos = [numIDs]typeInfo{
 	Array:        {0, 0, "", "", -1, KArray, 'A'},
 	Record:       {2249, 2287, "record", "record", -1, KArray, 'P'},
 	Void:         {2278, 0, "void", "void", 4, KNull, 'P'},
+	Int2Vector:   {22, 1006, "int2vector", "int2vector", -1, KArray, 'A'},
+	OidVector:    {30, 1013, "oidvector", "oidvector", -1, KArray, 'A'},
 }
 
 // OID returns PostgreSQL's pg_type OID for t (the array type's OID for
@@ -364,6 +388,10 @@ func ByName(name string) (Type, bool) {
 		return TRecord, true
 	case "void":
 		return TVoid, true
+	case "int2vector":
+		return TInt2Vector, true
+	case "oidvector":
+		return TOidVector, true
 	case "unknown":
 		return TUnknown, true
 	}

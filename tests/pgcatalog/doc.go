@@ -1,0 +1,16 @@
+// Package pgcatalog runs the SQL that clients send to find their way
+// around a database against Eddy's system catalogs: what psql 15 sends for
+// its \d family of commands (testdata/psql_meta.sql, and in
+// testdata/psql_meta_by_server_version.sql what it sends when a server
+// reports an older version) and what Grafana's PostgreSQL data source
+// sends (testdata/grafana_meta.sql). The files hold the statements as
+// the clients sent them to PostgreSQL 15, grouped under a heading per
+// command.
+//
+// TestFixtures creates a table with a primary key, a view, a materialized
+// view and a source, runs every statement and checks that none fails
+// (except the one PostgreSQL 15 rejects too) and that the key ones list
+// the right objects. TestFixturesPostgres runs the same statements on
+// PostgreSQL 15 over the same table and views and compares the answers
+// wherever Eddy means to give PostgreSQL's.
+package pgcatalog
