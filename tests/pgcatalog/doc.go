@@ -1,9 +1,9 @@
 // Package pgcatalog runs the SQL that clients send to find their way
 // around a database against Eddy's system catalogs: what psql 15 sends for
-// its \d family of commands (testdata/psql_meta.sql, and in
-// testdata/psql_meta_by_server_version.sql what it sends when a server
+// its \d family of commands (sql/parser/testdata/psql_meta.sql, and in
+// psql_meta_by_server_version.sql what it sends when a server
 // reports an older version) and what Grafana's PostgreSQL data source
-// sends (testdata/grafana_meta.sql). The files hold the statements as
+// sends (grafana_meta.sql). The files hold the statements as
 // the clients sent them to PostgreSQL 15, grouped under a heading per
 // command.
 //

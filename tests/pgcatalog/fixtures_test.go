@@ -32,7 +32,8 @@ var headingRE = regexp.MustCompile(`^-- =+ (?:psql 15 meta-command: )?(.*?)(?: =
 // at a line that is not a comment and ends at a line ending with ";".
 func loadFixtures(t *testing.T, name string) []fixture {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", name+".sql"))
+	// The same captured files the front parser is tested on.
+	f, err := os.Open(filepath.Join("..", "..", "sql", "parser", "testdata", name+".sql"))
 	if err != nil {
 		t.Fatal(err)
 	}
