@@ -141,22 +141,7 @@ func TestKafkaSecretsHidden(t *testing.T) {
 	// password option is still stored and must stay hidden.
 	exec(t, c, fmt.Sprintf(`CREATE SOURCE sec (id INT) WITH (connector = 'kafka', topic = 'events',
 		properties.bootstrap.server = '%s', properties.sasl.password = 'hunter2') FORMAT PLAIN ENCODE JSON`, addr))
-	for _, q := range []string{`SHOW CREATE SOURCE sec`, `SELECT definition FROM rw_catalog.rw_sources`} {
-		rows, err := c.Query(context.Background(), q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var all []string
-		for rows.Next() {
-			vals, _ := rows.Values()
-			all = append(all, fmt.Sprint(vals...))
-		}
-		rows.Close()
-		text := strings.Join(all, "\n")
-		if strings.Contains(text, "hunter2") || !strings.Contains(text, "properties.sasl.password") {
-			t.Errorf("%s shows:\n%s", q, text)
-		}
-	}
+	expectHidden(t, c, "hunter2", "properties.sasl.password", `SHOW CREATE SOURCE sec`, `SELECT definition FROM rw_catalog.rw_sources`)
 }
 
 // TestKafkaSourceSurvivesKill kills the server with SIGKILL at random
@@ -175,20 +160,8 @@ func TestKafkaSourceSurvivesKill(t *testing.T) {
 	rng := rand.New(rand.NewSource(5))
 	produced := 0
 	for round := 0; round < 4; round++ {
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			for i := 0; i < 5; i++ {
-				produce(t, cl, "events", produced+i*200, produced+(i+1)*200)
-				time.Sleep(20 * time.Millisecond)
-			}
-		}()
-		time.Sleep(time.Duration(50+rng.Intn(150)) * time.Millisecond)
-		p.Kill()
-		<-done
+		p, c = killWhileProducing(t, p, dir, cl, produced, time.Duration(50+rng.Intn(150))*time.Millisecond)
 		produced += 1000
-		p = eddytest.StartProcess(t, dir, "--barrier-interval-ms", "50")
-		c = connect(t, p.DSN)
 		var dups, n, total, sum int64
 		if err := c.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM ids WHERE copies <> 1), (SELECT count(*) FROM ids), n, coalesce(s, 0) FROM totals`).Scan(&dups, &n, &total, &sum); err != nil {
 			t.Fatal(err)
@@ -199,4 +172,34 @@ func TestKafkaSourceSurvivesKill(t *testing.T) {
 		t.Logf("round %d: %d of %d records in the views after the kill", round, total, produced)
 	}
 	eventually(t, c, `SELECT n, s::text, (SELECT max(copies) FROM ids) FROM totals`, fmt.Sprintf("%d %d 1", produced, produced*(produced-1)/2))
+}
+
+// killWhileProducing produces ids from..from+999 into "events" while it
+// kills the server with SIGKILL after wait, then restarts it on dir.
+func killWhileProducing(t *testing.T, p *eddytest.Process, dir string, cl *kgo.Client, from int, wait time.Duration) (*eddytest.Process, *pgx.Conn) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 5; i++ {
+			produce(t, cl, "events", from+i*200, from+(i+1)*200)
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	time.Sleep(wait)
+	p.Kill()
+	<-done
+	p = eddytest.StartProcess(t, dir, "--barrier-interval-ms", "50")
+	return p, connect(t, p.DSN)
+}
+
+// expectHidden checks that queries show an option's name but never its
+// secret value.
+func expectHidden(t *testing.T, c *pgx.Conn, secret, option string, queries ...string) {
+	t.Helper()
+	for _, q := range queries {
+		if text := rowsText(t, c, q); strings.Contains(text, secret) || !strings.Contains(text, option) {
+			t.Errorf("%s shows:\n%s", q, text)
+		}
+	}
 }

@@ -256,20 +256,8 @@ func TestKafkaSinkSurvivesKill(t *testing.T) {
 	rng := rand.New(rand.NewSource(7))
 	produced := 0
 	for round := 0; round < 4; round++ {
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			for i := 0; i < 5; i++ {
-				produce(t, cl, "events", produced+i*200, produced+(i+1)*200)
-				time.Sleep(20 * time.Millisecond)
-			}
-		}()
-		time.Sleep(time.Duration(50+rng.Intn(200)) * time.Millisecond)
-		p.Kill()
-		<-done
+		p, c = killWhileProducing(t, p, dir, cl, produced, time.Duration(50+rng.Intn(200))*time.Millisecond)
 		produced += 1000
-		p = eddytest.StartProcess(t, dir, "--barrier-interval-ms", "50")
-		c = connect(t, p.DSN)
 	}
 	eventually(t, c, `SELECT sum(n)::bigint FROM counts`, fmt.Sprint(produced))
 
