@@ -160,6 +160,32 @@ func pgProcRow(p proc, owner types.Datum) types.Row {
 	}
 }
 
+// functionDef is pg_get_functiondef: a CREATE FUNCTION statement for a
+// built-in function, as PostgreSQL shows its internal ones.
+func functionDef(p *proc) (types.Datum, error) {
+	if p.Kind == 'a' {
+		return types.Null, sqlerr.New(sqlerr.WrongObjectType, "\"%s\" is an aggregate function", p.Name)
+	}
+	var b strings.Builder
+	b.WriteString("CREATE OR REPLACE FUNCTION pg_catalog." + functions.QuoteIdent(p.Name) + "(" + functions.ArgString(p.Args, p.Variadic) + ")\n")
+	b.WriteString(" RETURNS " + functionResult(p) + "\n")
+	b.WriteString(" LANGUAGE internal\n")
+	if p.Kind == 'w' {
+		b.WriteString(" WINDOW")
+	}
+	if p.Volatile {
+		b.WriteString(" VOLATILE")
+	} else {
+		b.WriteString(" IMMUTABLE")
+	}
+	b.WriteString(" PARALLEL SAFE")
+	if p.Strict {
+		b.WriteString(" STRICT")
+	}
+	b.WriteString("\nAS $function$" + p.Name + "$function$\n")
+	return dText(b.String()), nil
+}
+
 // functionResult is pg_get_function_result.
 func functionResult(p *proc) string {
 	r := functions.TypeString(p.Ret)
@@ -502,6 +528,35 @@ func init() {
 		nullFunc("pg_get_statisticsobjdef_columns", tText, tOid),
 		nullFunc("pg_get_partkeydef", tText, tOid),
 		nullFunc("pg_get_serial_sequence", tText, tText, tText),
+		nullFunc("pg_get_function_sqlbody", tText, tOid),
+		nullFunc("pg_statistics_obj_is_visible", tBool, tOid),
+		nullFunc("pg_conversion_is_visible", tBool, tOid),
+		&catFunc{name: "pg_get_functiondef", args: args(tOid), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+			p, ok := procByOID(oidArg(a[0]))
+			if !ok {
+				return types.Null, nil
+			}
+			return functionDef(p)
+		}},
+		&catFunc{name: "pg_database_size", args: args(tName), ret: types.TInt8, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+			if _, err := s.checkDatabase(a[0], false); err != nil {
+				return types.Null, err
+			}
+			return types.NewInt(int64(s.eng.Store.DiskUsage())), nil
+		}},
+		&catFunc{name: "pg_database_size", args: args(tOid), ret: types.TInt8, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+			if ok, _ := s.checkDatabase(a[0], true); !ok {
+				return types.Null, nil
+			}
+			return types.NewInt(int64(s.eng.Store.DiskUsage())), nil
+		}},
+		&catFunc{name: "pg_collation_is_visible", args: args(tOid), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+			switch oidArg(a[0]) {
+			case oidCollDefault, oidCollC, oidCollPOSIX, oidCollUcsBasic, oidCollCUTF8:
+				return dBool(true), nil
+			}
+			return types.Null, nil
+		}},
 		nullFunc("obj_description", tText, tOid),
 		nullFunc("obj_description", tText, tOid, tName),
 		nullFunc("col_description", tText, tOid, tInt4),
