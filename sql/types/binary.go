@@ -94,7 +94,8 @@ func AppendBinary(b []byte, d Datum, t Type) ([]byte, error) {
 func appendArrayBinary(b []byte, elems []Datum, et Type, lower uint32) ([]byte, error) {
 	be := binary.BigEndian
 	ndim, hasNull := uint32(0), uint32(0)
-	if len(elems) > 0 {
+	if len(elems) > 0 || lower == 0 {
+		// Vectors (lower bound 0) have one dimension even when empty.
 		ndim = 1
 	}
 	for _, e := range elems {
