@@ -224,6 +224,10 @@ func (n sessionNames) OIDName(t types.ID, oid uint32) (string, bool) {
 		if p, ok := procByOID(oid); ok {
 			return functions.QuoteIdent(p.Name), true
 		}
+	case types.Regrole:
+		if name, ok := s.roleName(oid); ok {
+			return functions.QuoteIdent(name), true
+		}
 	}
 	return "", false
 }
@@ -280,6 +284,15 @@ func (n sessionNames) OIDOf(t types.ID, name string) (uint32, error) {
 			return ps[0].oid, nil
 		}
 		return 0, sqlerr.New(sqlerr.AmbiguousFunction, "more than one function named \"%s\"", name)
+	case types.Regrole:
+		if len(parts) == 1 {
+			for _, r := range s.roles() {
+				if r == obj {
+					return roleOID(r), nil
+				}
+			}
+		}
+		return 0, sqlerr.New(sqlerr.UndefinedObject, "role \"%s\" does not exist", name)
 	}
 	return 0, sqlerr.New(sqlerr.FeatureNotSupported, "feature not supported: names of type %s", types.Type{ID: t})
 }
@@ -592,7 +605,7 @@ func init() {
 		}
 		return types.NewInt(0), nil
 	}})
-	for _, rt := range []types.Type{types.TRegclass, types.TRegtype, types.TRegproc, types.TRegnamespace} {
+	for _, rt := range []types.Type{types.TRegclass, types.TRegtype, types.TRegproc, types.TRegnamespace, types.TRegrole} {
 		rt := rt
 		regCat(&catFunc{name: "to_" + rt.TypName(), args: args(tText), ret: rt, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			d, err := types.ParseText(a[0].Str(), rt, s.env)
