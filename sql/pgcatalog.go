@@ -42,7 +42,7 @@ import (
 //	1<<30 | id                  the primary-key index of table id
 //	2<<30 | id                  the primary-key constraint of table id
 //	2<<30 | 1<<29 | k<<11 | n   the default of column n of object 16384+k (pg_attrdef)
-//	3<<30 | hash(name)          roles, by name
+//	3<<30 | hash(name)          roles by name, and the connectors sources use (pg_foreign_server)
 //
 // Values of types Eddy lacks use the nearest Eddy type: aclitem[] is
 // text[] (always NULL), pg_node_tree is text (the SQL text of the
