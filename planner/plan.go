@@ -51,6 +51,9 @@ func (s *Scan) IsRange() bool { return len(s.Eq) > 0 || s.Lo != nil || s.Hi != n
 type Virtual struct {
 	Name string
 	Cols []types.Column
+	// Hidden: the last Hidden columns are system columns (tableoid),
+	// found by name but left out of *.
+	Hidden int
 	// Rows computes the rows when the plan runs.
 	Rows func() ([]types.Row, error)
 }

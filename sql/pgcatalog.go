@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/eddy-db/eddy/planner"
 	"github.com/eddy-db/eddy/sql/catalog"
 	"github.com/eddy-db/eddy/sql/functions"
 	"github.com/eddy-db/eddy/sql/types"
@@ -41,11 +42,11 @@ import (
 //	1<<30 | id                  the primary-key index of table id
 //	2<<30 | id                  the primary-key constraint of table id
 //	2<<30 | 1<<29 | k<<11 | n   the default of column n of object 16384+k (pg_attrdef)
-//	3<<30 | hash(name)          roles, by name
+//	3<<30 | hash(name)          roles by name, and the connectors sources use (pg_foreign_server)
 //
 // Values of types Eddy lacks use the nearest Eddy type: aclitem[] is
 // text[] (always NULL), pg_node_tree is text (the SQL text of the
-// expression), xid is bigint, inet and anyarray are text.
+// expression), xid is bigint, inet, pg_lsn and anyarray are text.
 
 // Namespace OIDs.
 const (
@@ -134,7 +135,8 @@ var pgCatalogOIDs = map[string]uint32{
 	"pg_partitioned_table": 3350, "pg_policy": 3256, "pg_proc": 1255, "pg_publication": 6104,
 	"pg_publication_namespace": 6237, "pg_publication_rel": 6106, "pg_range": 3541, "pg_rewrite": 2618,
 	"pg_sequence": 2224, "pg_shdescription": 2396, "pg_statistic_ext": 3381, "pg_tablespace": 1213,
-	"pg_trigger": 2620, "pg_type": 1247,
+	"pg_trigger": 2620, "pg_type": 1247, "pg_subscription": 6100, "pg_db_role_setting": 2964,
+	"pg_default_acl": 826, "pg_conversion": 2607, "pg_init_privs": 3394, "pg_seclabel": 3596, "pg_shdepend": 1214,
 }
 
 // sysRel is a system relation as pg_class shows it.
@@ -295,7 +297,7 @@ func (s *Session) pgRelations() []pgRel {
 func (s *Session) systemPgRel(r *sysRel) pgRel {
 	v := systemRelations[r.schema+"."+r.name](s)
 	rel := pgRel{oid: r.oid, name: r.name, schema: r.schema, kind: r.kind, owner: s.User}
-	for _, c := range v.Cols {
+	for _, c := range v.Cols[:len(v.Cols)-v.Hidden] {
 		rel.cols = append(rel.cols, pgAttr{name: c.Name, typ: c.Type})
 	}
 	return rel
@@ -416,7 +418,7 @@ var pgTypes = map[string]types.Type{
 	// Types Eddy lacks.
 	"aclitem[]": types.ArrayOf(types.Text), "pg_node_tree": types.TText, "xid": types.TInt8,
 	"int2vector": types.TInt2Vector, "oidvector": types.TOidVector,
-	"anyarray": types.TText, "inet": types.TText,
+	"anyarray": types.TText, "inet": types.TText, "pg_lsn": types.TText,
 }
 
 // pgCols reads a column list "name:type name:type ..." with the type
@@ -434,9 +436,24 @@ func pgCols(spec string) []sysCol {
 	return out
 }
 
-// pgView registers a pg_catalog relation.
+// pgView registers a pg_catalog relation. PostgreSQL's catalog tables
+// also have the system column tableoid.
 func pgView(name, spec string, rows func(s *Session) []types.Row) {
-	registerSystem("pg_catalog", name, virtual(name, pgCols(spec), rows))
+	oid, table := pgCatalogOIDs[name]
+	if !table {
+		registerSystem("pg_catalog", name, virtual(name, pgCols(spec), rows))
+		return
+	}
+	cols := sysColumns(append(pgCols(spec), sysCol{"tableoid", types.TOid}))
+	registerSystem("pg_catalog", name, func(s *Session) *planner.Virtual {
+		return &planner.Virtual{Name: name, Cols: cols, Hidden: 1, Rows: func() ([]types.Row, error) {
+			rs := rows(s)
+			for i, r := range rs {
+				rs[i] = append(r, dOid(oid))
+			}
+			return rs, nil
+		}}
+	})
 }
 
 func noRows(*Session) []types.Row { return nil }
@@ -703,6 +720,28 @@ func init() {
 		seqcache:int8 seqcycle:bool`, noRows)
 	pgView("pg_event_trigger", `oid:oid evtname:name evtevent:name evtowner:oid evtfoid:oid evtenabled:char
 		evttags:text[]`, noRows)
+
+	// Eddy has no subscriptions, per-role settings, default privileges,
+	// user mappings, encoding conversions, security labels, prepared
+	// transactions or sequences.
+	pgView("pg_subscription", `oid:oid subdbid:oid subskiplsn:pg_lsn subname:name subowner:oid subenabled:bool
+		subbinary:bool substream:bool subtwophasestate:char subdisableonerr:bool subconninfo:text subslotname:name
+		subsynccommit:text subpublications:text[]`, noRows)
+	pgView("pg_db_role_setting", "setdatabase:oid setrole:oid setconfig:text[]", noRows)
+	pgView("pg_default_acl", `oid:oid defaclrole:oid defaclnamespace:oid defaclobjtype:char
+		defaclacl:aclitem[]`, noRows)
+	pgView("pg_user_mappings", `umid:oid srvid:oid srvname:name umuser:oid usename:name
+		umoptions:text[]`, noRows)
+	pgView("pg_conversion", `oid:oid conname:name connamespace:oid conowner:oid conforencoding:int4
+		contoencoding:int4 conproc:regproc condefault:bool`, noRows)
+	pgView("pg_init_privs", `objoid:oid classoid:oid objsubid:int4 privtype:char initprivs:aclitem[]`, noRows)
+	pgView("pg_seclabel", "objoid:oid classoid:oid objsubid:int4 provider:text label:text", noRows)
+	pgView("pg_shdepend", `dbid:oid classid:oid objid:oid objsubid:int4 refclassid:oid refobjid:oid
+		deptype:char`, noRows)
+	pgView("pg_prepared_xacts", "transaction:xid gid:text prepared:timestamptz owner:name database:name", noRows)
+	pgView("pg_sequences", `schemaname:name sequencename:name sequenceowner:name data_type:regtype
+		start_value:int8 min_value:int8 max_value:int8 increment_by:int8 cycle:bool cache_size:int8
+		last_value:int8`, noRows)
 
 	pgView("pg_tablespace", "oid:oid spcname:name spcowner:oid spcacl:aclitem[] spcoptions:text[]", func(s *Session) []types.Row {
 		owner := dOid(roleOID(s.User))

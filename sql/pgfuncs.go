@@ -160,6 +160,32 @@ func pgProcRow(p proc, owner types.Datum) types.Row {
 	}
 }
 
+// functionDef is pg_get_functiondef: a CREATE FUNCTION statement for a
+// built-in function, as PostgreSQL shows its internal ones.
+func functionDef(p *proc) (types.Datum, error) {
+	if p.Kind == 'a' {
+		return types.Null, sqlerr.New(sqlerr.WrongObjectType, "\"%s\" is an aggregate function", p.Name)
+	}
+	var b strings.Builder
+	b.WriteString("CREATE OR REPLACE FUNCTION pg_catalog." + functions.QuoteIdent(p.Name) + "(" + functions.ArgString(p.Args, p.Variadic) + ")\n")
+	b.WriteString(" RETURNS " + functionResult(p) + "\n")
+	b.WriteString(" LANGUAGE internal\n")
+	if p.Kind == 'w' {
+		b.WriteString(" WINDOW")
+	}
+	if p.Volatile {
+		b.WriteString(" VOLATILE")
+	} else {
+		b.WriteString(" IMMUTABLE")
+	}
+	b.WriteString(" PARALLEL SAFE")
+	if p.Strict {
+		b.WriteString(" STRICT")
+	}
+	b.WriteString("\nAS $function$" + p.Name + "$function$\n")
+	return dText(b.String()), nil
+}
+
 // functionResult is pg_get_function_result.
 func functionResult(p *proc) string {
 	r := functions.TypeString(p.Ret)
@@ -197,6 +223,10 @@ func (n sessionNames) OIDName(t types.ID, oid uint32) (string, bool) {
 	case types.Regproc:
 		if p, ok := procByOID(oid); ok {
 			return functions.QuoteIdent(p.Name), true
+		}
+	case types.Regrole:
+		if name, ok := s.roleName(oid); ok {
+			return functions.QuoteIdent(name), true
 		}
 	}
 	return "", false
@@ -254,6 +284,15 @@ func (n sessionNames) OIDOf(t types.ID, name string) (uint32, error) {
 			return ps[0].oid, nil
 		}
 		return 0, sqlerr.New(sqlerr.AmbiguousFunction, "more than one function named \"%s\"", name)
+	case types.Regrole:
+		if len(parts) == 1 {
+			for _, r := range s.roles() {
+				if r == obj {
+					return roleOID(r), nil
+				}
+			}
+		}
+		return 0, sqlerr.New(sqlerr.UndefinedObject, "role \"%s\" does not exist", name)
 	}
 	return 0, sqlerr.New(sqlerr.FeatureNotSupported, "feature not supported: names of type %s", types.Type{ID: t})
 }
@@ -300,7 +339,7 @@ var (
 	tReg  = types.TRegclass
 )
 
-func args(ts ...types.Type) []types.Type { return ts }
+func catArgs(ts ...types.Type) []types.Type { return ts }
 
 func nullFunc(name string, ret types.Type, as ...types.Type) *catFunc {
 	return &catFunc{name: name, args: as, ret: ret, nullCall: true,
@@ -327,12 +366,12 @@ func privilegeFunc(name string, objType types.Type, check func(s *Session, obj t
 		}
 	}
 	return []*catFunc{
-		{name: name, args: args(objType, tText), ret: tBool, eval: eval(0)},
-		{name: name, args: args(tOid, tText), ret: tBool, eval: eval(0)},
-		{name: name, args: args(tName, objType, tText), ret: tBool, eval: eval(1)},
-		{name: name, args: args(tName, tOid, tText), ret: tBool, eval: eval(1)},
-		{name: name, args: args(tOid, objType, tText), ret: tBool, eval: eval(1)},
-		{name: name, args: args(tOid, tOid, tText), ret: tBool, eval: eval(1)},
+		{name: name, args: catArgs(objType, tText), ret: tBool, eval: eval(0)},
+		{name: name, args: catArgs(tOid, tText), ret: tBool, eval: eval(0)},
+		{name: name, args: catArgs(tName, objType, tText), ret: tBool, eval: eval(1)},
+		{name: name, args: catArgs(tName, tOid, tText), ret: tBool, eval: eval(1)},
+		{name: name, args: catArgs(tOid, objType, tText), ret: tBool, eval: eval(1)},
+		{name: name, args: catArgs(tOid, tOid, tText), ret: tBool, eval: eval(1)},
 	}
 }
 
@@ -412,20 +451,20 @@ func visibleSchemas(implicit bool) []string {
 
 func init() {
 	regCat(
-		&catFunc{name: "pg_get_userbyid", args: args(tOid), ret: tName, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "pg_get_userbyid", args: catArgs(tOid), ret: tName, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			if n, ok := s.roleName(oidArg(a[0])); ok {
 				return dText(n), nil
 			}
 			return dText("unknown (OID=" + itoa(a[0].Int()) + ")"), nil
 		}},
-		&catFunc{name: "pg_table_is_visible", args: args(tOid), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "pg_table_is_visible", args: catArgs(tOid), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			r, ok := s.pgRelation(oidArg(a[0]))
 			if !ok {
 				return types.Null, nil
 			}
 			return dBool(s.relVisible(&r)), nil
 		}},
-		&catFunc{name: "pg_type_is_visible", args: args(tOid), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "pg_type_is_visible", args: catArgs(tOid), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			oid := oidArg(a[0])
 			if _, ok := types.FromOID(oid); ok {
 				return dBool(true), nil
@@ -435,59 +474,59 @@ func init() {
 			}
 			return types.Null, nil
 		}},
-		&catFunc{name: "pg_function_is_visible", args: args(tOid), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "pg_function_is_visible", args: catArgs(tOid), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			if _, ok := procByOID(oidArg(a[0])); ok {
 				return dBool(true), nil
 			}
 			return types.Null, nil
 		}},
 		// Expressions are stored as their SQL text.
-		&catFunc{name: "pg_get_expr", args: args(tText, tOid), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "pg_get_expr", args: catArgs(tText, tOid), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			return a[0], nil
 		}},
-		&catFunc{name: "pg_get_expr", args: args(tText, tOid, tBool), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "pg_get_expr", args: catArgs(tText, tOid, tBool), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			return a[0], nil
 		}},
-		&catFunc{name: "pg_get_indexdef", args: args(tOid), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "pg_get_indexdef", args: catArgs(tOid), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			return s.indexDef(oidArg(a[0]), 0, false)
 		}},
-		&catFunc{name: "pg_get_indexdef", args: args(tOid, tInt4, tBool), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "pg_get_indexdef", args: catArgs(tOid, tInt4, tBool), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			return s.indexDef(oidArg(a[0]), int(a[1].Int()), a[2].Bool())
 		}},
-		&catFunc{name: "pg_get_constraintdef", args: args(tOid), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "pg_get_constraintdef", args: catArgs(tOid), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			return s.constraintDef(oidArg(a[0]))
 		}},
-		&catFunc{name: "pg_get_constraintdef", args: args(tOid, tBool), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "pg_get_constraintdef", args: catArgs(tOid, tBool), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			return s.constraintDef(oidArg(a[0]))
 		}},
-		&catFunc{name: "pg_get_viewdef", args: args(tOid), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "pg_get_viewdef", args: catArgs(tOid), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			return s.viewDef(oidArg(a[0]))
 		}},
-		&catFunc{name: "pg_get_viewdef", args: args(tOid, tBool), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "pg_get_viewdef", args: catArgs(tOid, tBool), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			return s.viewDef(oidArg(a[0]))
 		}},
-		&catFunc{name: "pg_get_viewdef", args: args(tOid, tInt4), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "pg_get_viewdef", args: catArgs(tOid, tInt4), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			return s.viewDef(oidArg(a[0]))
 		}},
-		&catFunc{name: "pg_get_viewdef", args: args(tText), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "pg_get_viewdef", args: catArgs(tText), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			return s.viewDefByName(a[0].Str())
 		}},
-		&catFunc{name: "pg_get_viewdef", args: args(tText, tBool), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "pg_get_viewdef", args: catArgs(tText, tBool), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			return s.viewDefByName(a[0].Str())
 		}},
-		&catFunc{name: "pg_get_function_result", args: args(tOid), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "pg_get_function_result", args: catArgs(tOid), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			if p, ok := procByOID(oidArg(a[0])); ok {
 				return dText(functionResult(p)), nil
 			}
 			return types.Null, nil
 		}},
-		&catFunc{name: "pg_get_function_arguments", args: args(tOid), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "pg_get_function_arguments", args: catArgs(tOid), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			if p, ok := procByOID(oidArg(a[0])); ok {
 				return dText(functions.ArgString(p.Args, p.Variadic)), nil
 			}
 			return types.Null, nil
 		}},
-		&catFunc{name: "pg_get_function_identity_arguments", args: args(tOid), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "pg_get_function_identity_arguments", args: catArgs(tOid), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			if p, ok := procByOID(oidArg(a[0])); ok {
 				return dText(functions.ArgString(p.Args, p.Variadic)), nil
 			}
@@ -502,6 +541,35 @@ func init() {
 		nullFunc("pg_get_statisticsobjdef_columns", tText, tOid),
 		nullFunc("pg_get_partkeydef", tText, tOid),
 		nullFunc("pg_get_serial_sequence", tText, tText, tText),
+		nullFunc("pg_get_function_sqlbody", tText, tOid),
+		nullFunc("pg_statistics_obj_is_visible", tBool, tOid),
+		nullFunc("pg_conversion_is_visible", tBool, tOid),
+		&catFunc{name: "pg_get_functiondef", args: catArgs(tOid), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+			p, ok := procByOID(oidArg(a[0]))
+			if !ok {
+				return types.Null, nil
+			}
+			return functionDef(p)
+		}},
+		&catFunc{name: "pg_database_size", args: catArgs(tName), ret: types.TInt8, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+			if _, err := s.checkDatabase(a[0], false); err != nil {
+				return types.Null, err
+			}
+			return types.NewInt(int64(s.eng.Store.DiskUsage())), nil
+		}},
+		&catFunc{name: "pg_database_size", args: catArgs(tOid), ret: types.TInt8, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+			if ok, _ := s.checkDatabase(a[0], true); !ok {
+				return types.Null, nil
+			}
+			return types.NewInt(int64(s.eng.Store.DiskUsage())), nil
+		}},
+		&catFunc{name: "pg_collation_is_visible", args: catArgs(tOid), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+			switch oidArg(a[0]) {
+			case oidCollDefault, oidCollC, oidCollPOSIX, oidCollUcsBasic, oidCollCUTF8:
+				return dBool(true), nil
+			}
+			return types.Null, nil
+		}},
 		nullFunc("obj_description", tText, tOid),
 		nullFunc("obj_description", tText, tOid, tName),
 		nullFunc("col_description", tText, tOid, tInt4),
@@ -509,13 +577,13 @@ func init() {
 		// Eddy has no logical replication.
 		boolFunc("pg_relation_is_publishable", false, tReg),
 		boolFunc("pg_is_in_recovery", false),
-		&catFunc{name: "pg_tablespace_location", args: args(tOid), ret: tText, eval: func(*Session, []types.Datum) (types.Datum, error) {
+		&catFunc{name: "pg_tablespace_location", args: catArgs(tOid), ret: tText, eval: func(*Session, []types.Datum) (types.Datum, error) {
 			return dText(""), nil
 		}},
-		&catFunc{name: "current_schemas", args: args(tBool), ret: types.ArrayOf(types.Name), eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "current_schemas", args: catArgs(tBool), ret: types.ArrayOf(types.Name), eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			return dTexts(visibleSchemas(a[0].Bool())), nil
 		}},
-		&catFunc{name: "pg_cancel_backend", args: args(tInt4), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "pg_cancel_backend", args: catArgs(tInt4), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			for _, o := range s.eng.Sessions() {
 				if int64(o.PID) == a[0].Int() {
 					o.CancelRunning()
@@ -527,19 +595,19 @@ func init() {
 		}},
 	)
 	for _, name := range []string{"pg_table_size", "pg_relation_size", "pg_total_relation_size"} {
-		regCat(&catFunc{name: name, args: args(tReg), ret: types.TInt8, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		regCat(&catFunc{name: name, args: catArgs(tReg), ret: types.TInt8, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			return s.relationSize(oidArg(a[0]))
 		}})
 	}
-	regCat(&catFunc{name: "pg_indexes_size", args: args(tReg), ret: types.TInt8, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+	regCat(&catFunc{name: "pg_indexes_size", args: catArgs(tReg), ret: types.TInt8, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 		if _, ok := s.pgRelation(oidArg(a[0])); !ok {
 			return types.Null, nil
 		}
 		return types.NewInt(0), nil
 	}})
-	for _, rt := range []types.Type{types.TRegclass, types.TRegtype, types.TRegproc, types.TRegnamespace} {
+	for _, rt := range []types.Type{types.TRegclass, types.TRegtype, types.TRegproc, types.TRegnamespace, types.TRegrole} {
 		rt := rt
-		regCat(&catFunc{name: "to_" + rt.TypName(), args: args(tText), ret: rt, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		regCat(&catFunc{name: "to_" + rt.TypName(), args: catArgs(tText), ret: rt, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			d, err := types.ParseText(a[0].Str(), rt, s.env)
 			if err != nil {
 				if c := sqlerr.Code(err); c == sqlerr.InvalidName || c == sqlerr.SyntaxError || c == sqlerr.FeatureNotSupported {
@@ -557,19 +625,19 @@ func init() {
 	regCat(privilegeFunc("has_database_privilege", tText, (*Session).checkDatabase)...)
 	regCat(privilegeFunc("has_function_privilege", tText, (*Session).checkFunction)...)
 	regCat(
-		&catFunc{name: "has_column_privilege", args: args(tText, tText, tText), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "has_column_privilege", args: catArgs(tText, tText, tText), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			return s.columnPrivilege(a[0], a[1])
 		}},
-		&catFunc{name: "has_column_privilege", args: args(tOid, tText, tText), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "has_column_privilege", args: catArgs(tOid, tText, tText), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			return s.columnPrivilege(a[0], a[1])
 		}},
-		&catFunc{name: "has_column_privilege", args: args(tOid, types.TInt2, tText), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "has_column_privilege", args: catArgs(tOid, types.TInt2, tText), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			return s.columnPrivilege(a[0], a[1])
 		}},
-		&catFunc{name: "pg_has_role", args: args(tName, tText), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "pg_has_role", args: catArgs(tName, tText), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			return dBool(true), nil
 		}},
-		&catFunc{name: "pg_has_role", args: args(tName, tName, tText), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+		&catFunc{name: "pg_has_role", args: catArgs(tName, tName, tText), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			return dBool(true), nil
 		}},
 	)

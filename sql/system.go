@@ -123,7 +123,8 @@ func (s *Session) infoRelations() []infoRelation {
 			tt = "BASE TABLE"
 		}
 		ir := infoRelation{schema: r.schema, name: r.name, tableType: tt}
-		for _, c := range systemRelations[r.schema+"."+r.name](s).Cols {
+		v := systemRelations[r.schema+"."+r.name](s)
+		for _, c := range v.Cols[:len(v.Cols)-v.Hidden] {
 			ir.cols = append(ir.cols, catalog.Column{Name: c.Name, Type: c.Type})
 		}
 		out = append(out, ir)

@@ -71,7 +71,8 @@ func (b *Binder) coerce(e planner.Expr, t types.Type, ctx types.CastContext, loc
 			}
 		}
 	}
-	if c, ok := e.(*planner.Const); ok {
+	if c, ok := e.(*planner.Const); ok && !from.IsVector() {
+		// (A vector cast to an array stays a Cast: see uncastVector.)
 		var (
 			d   types.Datum
 			err error

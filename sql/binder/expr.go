@@ -756,7 +756,26 @@ func (b *Binder) aggregate(fc *pg.FuncCall, name string, s *scope) (planner.Expr
 }
 
 func (b *Binder) aExpr(a *pg.A_Expr, s *scope) (planner.Expr, error) {
-	_, op := funcName(a.Name)
+	schema, op := funcName(a.Name)
+	if schema != "" && schema != "pg_catalog" {
+		// OPERATOR(schema.op): the operators all live in pg_catalog.
+		sig := schema + "." + op
+		if a.Lexpr != nil {
+			l, err := b.expr(a.Lexpr, s)
+			if err != nil {
+				return nil, err
+			}
+			sig = l.Type().String() + " " + sig
+		}
+		if a.Rexpr != nil {
+			r, err := b.expr(a.Rexpr, s)
+			if err != nil {
+				return nil, err
+			}
+			sig += " " + r.Type().String()
+		}
+		return nil, b.errAt(a.Location, sqlerr.UndefinedFunction, "operator does not exist: %s", sig)
+	}
 	switch a.Kind {
 	case pg.A_Expr_Kind_AEXPR_OP:
 		if a.Lexpr == nil {

@@ -990,8 +990,9 @@ func (b *Binder) rangeVar(rv *pg.RangeVar, s *scope) (planner.Plan, []scopeCol, 
 	switch {
 	case rel.Virtual != nil:
 		plan = rel.Virtual
-		for _, c := range rel.Virtual.Cols {
-			cols = append(cols, scopeCol{table: alias, name: c.Name, typ: c.Type})
+		for i, c := range rel.Virtual.Cols {
+			hidden := i >= len(rel.Virtual.Cols)-rel.Virtual.Hidden
+			cols = append(cols, scopeCol{table: alias, name: c.Name, typ: c.Type, hidden: hidden})
 		}
 	case rel.ViewQuery != nil:
 		res, err := b.selectNode(rel.ViewQuery, &scope{})

@@ -359,6 +359,9 @@ func init() {
 			}
 			return types.NewString(""), nil
 		}),
+		fn("getdatabaseencoding", nil, types.TName, func(*Context, []types.Datum) (types.Datum, error) {
+			return types.NewString(encodings[EncodingUTF8]), nil
+		}),
 		fn("pg_char_to_encoding", ts(types.TName), tInt4, func(_ *Context, a []types.Datum) (types.Datum, error) {
 			want := strings.ToUpper(strings.NewReplacer("-", "", "_", "").Replace(a[0].Str()))
 			for i, e := range encodings {

@@ -33,7 +33,7 @@ func AppendBinary(b []byte, d Datum, t Type) ([]byte, error) {
 		return be.AppendUint32(b, uint32(d.i)), nil
 	case Int8:
 		return be.AppendUint64(b, uint64(d.i)), nil
-	case Oid, Regclass, Regtype, Regproc, Regnamespace:
+	case Oid, Regclass, Regtype, Regproc, Regnamespace, Regrole:
 		return be.AppendUint32(b, uint32(d.i)), nil
 	case Float4:
 		return be.AppendUint32(b, math.Float32bits(float32(d.Float()))), nil
@@ -94,7 +94,8 @@ func AppendBinary(b []byte, d Datum, t Type) ([]byte, error) {
 func appendArrayBinary(b []byte, elems []Datum, et Type, lower uint32) ([]byte, error) {
 	be := binary.BigEndian
 	ndim, hasNull := uint32(0), uint32(0)
-	if len(elems) > 0 {
+	if len(elems) > 0 || lower == 0 {
+		// Vectors (lower bound 0) have one dimension even when empty.
 		ndim = 1
 	}
 	for _, e := range elems {
@@ -182,7 +183,7 @@ func DecodeBinary(b []byte, t Type) (Datum, error) {
 			return Null, err
 		}
 		return NewInt(int64(be.Uint64(b))), nil
-	case Oid, Regclass, Regtype, Regproc, Regnamespace:
+	case Oid, Regclass, Regtype, Regproc, Regnamespace, Regrole:
 		if err := need(4); err != nil {
 			return Null, err
 		}

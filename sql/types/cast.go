@@ -49,7 +49,7 @@ var castTable = func() map[[2]ID]CastContext {
 		{Timestamptz, Date}: a, {Timestamptz, Time}: a, {Timestamptz, Timestamp}: a,
 		{Varchar, Bpchar}: i, {Varchar, Char}: a, {Varchar, Name}: i, {Varchar, Regclass}: i, {Varchar, Text}: i,
 	}
-	for _, r := range []ID{Oid, Regclass, Regtype, Regproc, Regnamespace} {
+	for _, r := range []ID{Oid, Regclass, Regtype, Regproc, Regnamespace, Regrole} {
 		m[[2]ID{Int2, r}] = i
 		m[[2]ID{Int4, r}] = i
 		m[[2]ID{Int8, r}] = i
@@ -185,7 +185,7 @@ func castValue(d Datum, from, to Type, env *Env) (Datum, error) {
 		switch fid {
 		case Int2, Int4, Int8, Float4, Float8, Numeric:
 			return castNumber(d, from, to)
-		case Oid, Regclass, Regtype, Regproc, Regnamespace:
+		case Oid, Regclass, Regtype, Regproc, Regnamespace, Regrole:
 			if tid == Int4 {
 				return NewInt(int64(int32(uint32(d.i)))), nil
 			}
@@ -212,7 +212,7 @@ func castValue(d Datum, from, to Type, env *Env) (Datum, error) {
 			}
 			return NewString(string([]byte{byte(d.i)})), nil
 		}
-	case Oid, Regclass, Regtype, Regproc, Regnamespace:
+	case Oid, Regclass, Regtype, Regproc, Regnamespace, Regrole:
 		switch fid {
 		case Int2, Int4:
 			return NewInt(int64(uint32(int32(d.i)))), nil
@@ -221,7 +221,7 @@ func castValue(d Datum, from, to Type, env *Env) (Datum, error) {
 				return Null, errIntOutOfRange(TOid)
 			}
 			return d, nil
-		case Oid, Regclass, Regtype, Regproc, Regnamespace:
+		case Oid, Regclass, Regtype, Regproc, Regnamespace, Regrole:
 			return d, nil
 		}
 	case Date:

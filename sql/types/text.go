@@ -37,7 +37,7 @@ func AppendText(b []byte, d Datum, t Type, env *Env) []byte {
 			return append(b, rt.String()...)
 		}
 		return appendRegName(b, d, t, env)
-	case Regclass, Regproc, Regnamespace:
+	case Regclass, Regproc, Regnamespace, Regrole:
 		return appendRegName(b, d, t, env)
 	case Oid:
 		return strconv.AppendUint(b, uint64(uint32(d.i)), 10)
@@ -114,7 +114,7 @@ func ParseText(s string, t Type, env *Env) (Datum, error) {
 		return NewInt(v), err
 	case Oid:
 		return parseOid(s, t)
-	case Regclass, Regtype, Regproc, Regnamespace:
+	case Regclass, Regtype, Regproc, Regnamespace, Regrole:
 		return parseReg(s, t, env)
 	case Float4, Float8:
 		f, err := parseFloat(s, t)

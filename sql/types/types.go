@@ -49,6 +49,7 @@ const (
 	// subscripts start at 0, printed space-separated.
 	Int2Vector
 	OidVector
+	Regrole
 	numIDs
 )
 
@@ -94,6 +95,7 @@ var (
 	TVoid         = Type{ID: Void}
 	TInt2Vector   = Type{ID: Int2Vector}
 	TOidVector    = Type{ID: OidVector}
+	TRegrole      = Type{ID: Regrole}
 )
 
 // ArrayOf returns the array type whose elements have type elem.
@@ -163,6 +165,7 @@ var infos = [numIDs]typeInfo{
 	Void:         {2278, 0, "void", "void", 4, KNull, 'P'},
 	Int2Vector:   {22, 1006, "int2vector", "int2vector", -1, KArray, 'A'},
 	OidVector:    {30, 1013, "oidvector", "oidvector", -1, KArray, 'A'},
+	Regrole:      {4096, 4097, "regrole", "regrole", 4, KInt, 'N'},
 }
 
 // OID returns PostgreSQL's pg_type OID for t (the array type's OID for
@@ -267,7 +270,7 @@ func (t Type) IsTime() bool { return t.ID == Date || t.ID == Timestamp || t.ID =
 // IsOIDLike reports whether t is oid or one of the reg* alias types.
 func (t Type) IsOIDLike() bool {
 	switch t.ID {
-	case Oid, Regclass, Regtype, Regproc, Regnamespace:
+	case Oid, Regclass, Regtype, Regproc, Regnamespace, Regrole:
 		return true
 	}
 	return false
@@ -382,6 +385,8 @@ func ByName(name string) (Type, bool) {
 		return TRegproc, true
 	case "regnamespace":
 		return TRegnamespace, true
+	case "regrole":
+		return TRegrole, true
 	case "uuid":
 		return TUuid, true
 	case "record":
