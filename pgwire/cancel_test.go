@@ -232,6 +232,9 @@ func TestCancelLongQueries(t *testing.T) {
 		"SELECT count(*) FROM n a JOIN n b ON a.x = b.x, n c, n d, n e",
 		"SELECT a.x FROM n a, n b, n c, n d ORDER BY a.x + b.x LIMIT 1",
 		"SELECT count(*) FROM generate_series(1, 1000000000)",
+		// A join condition that rejects every pair: the nested loop emits
+		// nothing while it runs.
+		"SELECT count(*) FROM (SELECT a.x FROM n a, n b, n c) l JOIN (SELECT a.x FROM n a, n b) r ON l.x + r.x < 0",
 	} {
 		start := time.Now()
 		_, err := c.Exec(ctx, q)
