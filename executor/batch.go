@@ -772,6 +772,11 @@ func (n *joinNode) Next() (types.Row, error) {
 					return nil, err
 				}
 				if v.IsNull() || !v.Bool() {
+					// Rejected pairs return no row: look for a cancel here
+					// too, or a join that matches little would not.
+					if err := n.ec.check(); err != nil {
+						return nil, err
+					}
 					continue
 				}
 			}

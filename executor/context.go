@@ -47,7 +47,7 @@ func (ec *Context) check() error {
 	if ec.ticks&255 != 0 || ec.Ctx == nil {
 		return nil
 	}
-	return ctxErr(ec.Ctx)
+	return ContextErr(ec.Ctx)
 }
 
 // ErrCanceled is the 57014 error of a cancelled statement.
@@ -56,16 +56,26 @@ var ErrCanceled = sqlerr.New(sqlerr.QueryCanceled, "canceling statement due to u
 // ErrTimeout is the 57014 error of a statement that ran past statement_timeout.
 var ErrTimeout = sqlerr.New(sqlerr.QueryCanceled, "canceling statement due to statement timeout")
 
-func ctxErr(ctx context.Context) error {
+// ErrTerminated is the FATAL 57P01 error of a statement whose session was
+// ended by pg_terminate_backend.
+var ErrTerminated = &sqlerr.Error{Code: sqlerr.AdminShutdown, Severity: "FATAL",
+	Message: "terminating connection due to administrator command"}
+
+// ContextErr returns the error a statement whose context ended fails
+// with, or nil while the context is live: the context's cause when it is
+// a SQL error (a 57014 with its reason, or 57P01), ErrTimeout for a
+// deadline, else ErrCanceled.
+func ContextErr(ctx context.Context) error {
 	err := ctx.Err()
 	if err == nil {
 		return nil
 	}
+	var e *sqlerr.Error
+	if errors.As(context.Cause(ctx), &e) && (e.Code == sqlerr.QueryCanceled || e.Code == sqlerr.AdminShutdown) {
+		return e
+	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return ErrTimeout
-	}
-	if c := context.Cause(ctx); c != nil && sqlerr.Code(c) == sqlerr.QueryCanceled {
-		return c
 	}
 	return ErrCanceled
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"time"
 
+	"github.com/eddy-db/eddy/executor"
 	"github.com/eddy-db/eddy/sql/sqlerr"
 	"github.com/eddy-db/eddy/storage"
 )
@@ -75,21 +76,34 @@ func (c *coordinator) run(ctx context.Context) {
 	}
 }
 
-// flush runs a checkpoint now.
+// flush runs a checkpoint now. A cancel ends the wait, not the
+// checkpoint: it completes (or fails) as a timed one would, so the views
+// are not affected.
 func (c *coordinator) flush(ctx context.Context) error {
 	if err := c.mu.lock(ctx); err != nil {
-		return sqlerr.Wrap(err, sqlerr.QueryCanceled, "canceling statement due to user request")
+		return executor.ContextErr(ctx)
 	}
-	defer c.mu.unlock()
-	_, err := c.checkpoint(false, nil)
-	return err
+	done := make(chan error, 1)
+	c.m.wg.Add(1)
+	go func() {
+		defer c.m.wg.Done()
+		defer c.mu.unlock()
+		_, err := c.checkpoint(false, nil)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return executor.ContextErr(ctx)
+	}
 }
 
 // pause commits a checkpoint after which sources stop reading, and
 // keeps other checkpoints out until resume.
 func (c *coordinator) pause(ctx context.Context) error {
 	if err := c.mu.lock(ctx); err != nil {
-		return sqlerr.Wrap(err, sqlerr.QueryCanceled, "canceling statement due to user request")
+		return executor.ContextErr(ctx)
 	}
 	if _, err := c.checkpoint(true, nil); err != nil {
 		c.mu.unlock()

@@ -39,6 +39,10 @@ type job struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	once   sync.Once
+	// closeOnce closes root once, however often the job is stopped.
+	closeOnce sync.Once
+	// aborted holds the error of a creation the statement gave up (abort).
+	aborted atomic.Pointer[error]
 
 	errMu sync.Mutex
 	errs  map[uint64]error
@@ -103,14 +107,20 @@ func (j *job) start(m *Manager) {
 		for {
 			msg, err := j.root.Next(j.ctx)
 			if err != nil {
-				if j.ctx.Err() != nil || err == stream.ErrStopped {
+				if a := j.aborted.Load(); a != nil {
+					err = *a
+				} else if j.ctx.Err() != nil || err == stream.ErrStopped {
 					return
 				}
 				// Report the failure with the next barrier the
 				// coordinator waits for.
+				stopped := j.ctx.Done()
+				if j.aborted.Load() != nil {
+					stopped = m.ctx.Done()
+				}
 				select {
 				case m.coord.collected <- collected{job: j, epoch: m.store.Epoch() + 1, err: err}:
-				case <-j.ctx.Done():
+				case <-stopped:
 				}
 				return
 			}
@@ -126,6 +136,14 @@ func (j *job) start(m *Manager) {
 	}()
 }
 
+// abort stops a job whose creating statement was cancelled before its
+// first checkpoint: the job reports err to the checkpoint in place of the
+// barrier, so that the view is not created.
+func (j *job) abort(err error) {
+	j.aborted.Store(&err)
+	j.cancel()
+}
+
 // stop cancels the job and waits for its goroutine.
 func (j *job) stop() {
 	j.once.Do(func() {
@@ -135,7 +153,7 @@ func (j *job) stop() {
 	if j.sink != nil {
 		<-j.sink.done
 	}
-	_ = j.root.Close()
+	j.closeOnce.Do(func() { _ = j.root.Close() })
 }
 
 // clear writes the removal of the job's data and offsets into b.

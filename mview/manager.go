@@ -28,6 +28,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/eddy-db/eddy/executor"
 	"github.com/eddy-db/eddy/planner"
 	"github.com/eddy-db/eddy/sql/catalog"
 	"github.com/eddy-db/eddy/sql/sqlerr"
@@ -218,11 +219,27 @@ func (m *Manager) Create(ctx context.Context, obj *catalog.Object, plan *planner
 	m.jobs[obj.ID] = j
 	m.mu.Unlock()
 	j.start(m)
-	epoch, err := m.coord.commitNext(ctx, publish)
+	// A cancel or timeout ends the backfill; a view that failed or was
+	// cancelled is left out of the commit (its writes are removed in the
+	// same batch), so that nothing of it remains.
+	stop := context.AfterFunc(ctx, func() { j.abort(executor.ContextErr(ctx)) })
+	var failed error
+	epoch, err := m.coord.commitNext(ctx, func(b *storage.Batch) error {
+		if !stop() {
+			failed = executor.ContextErr(ctx)
+		} else if failed = j.firstErr(m.store.Epoch() + 1); failed == nil {
+			return publish(b)
+		}
+		return j.clear(b)
+	})
+	if err == nil {
+		err = failed
+	}
 	if err == nil {
 		err = j.firstErr(epoch)
 	}
 	if err != nil {
+		stop()
 		m.removeJob(j)
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgproto3"
 
@@ -35,6 +36,10 @@ type conn struct {
 	// inExtended is set between the first extended-protocol message and
 	// Sync (the implicit transaction is open).
 	inExtended bool
+
+	// closing is set once a FATAL error was sent: the connection ends
+	// without a ReadyForQuery.
+	closing bool
 
 	enc  encoder
 	rows int // rows sent since the last flush
@@ -160,6 +165,10 @@ func (c *conn) login(m *pgproto3.StartupMessage) bool {
 		return false
 	}
 	c.sess = sess
+	// pg_terminate_backend from another session wakes a connection that
+	// waits for its client: the read fails and the loop sees Terminated.
+	nc := c.nc
+	sess.OnTerminate(func() { _ = nc.SetReadDeadline(time.Now()) })
 	c.be.Send(&pgproto3.AuthenticationOk{})
 	for _, kv := range sess.ReportedParams() {
 		c.be.Send(&pgproto3.ParameterStatus{Name: kv[0], Value: kv[1]})
@@ -258,11 +267,18 @@ func (c *conn) sess0Random() uint32 {
 	return secretKey(b[:4])
 }
 
-// loop reads and handles messages until the client leaves.
+// loop reads and handles messages until the client leaves or the
+// session is terminated.
 func (c *conn) loop() {
 	for {
+		if c.terminated() {
+			return
+		}
 		msg, err := c.be.Receive()
 		if err != nil {
+			if c.terminated() {
+				return
+			}
 			var tooBig *pgproto3.ExceededMaxBodyLenErr
 			switch {
 			case errors.As(err, &tooBig):
@@ -278,7 +294,25 @@ func (c *conn) loop() {
 		if !c.handle(msg) {
 			return
 		}
+		if c.closing {
+			_ = c.be.Flush()
+			return
+		}
 	}
+}
+
+// terminated reports whether the session was terminated
+// (pg_terminate_backend); if so, it sends FATAL 57P01 unless a FATAL error
+// was sent already, and the connection ends.
+func (c *conn) terminated() bool {
+	if !c.sess.Terminated() {
+		return false
+	}
+	if !c.closing {
+		c.sendError(sql.ErrTerminated)
+		_ = c.be.Flush()
+	}
+	return true
 }
 
 func isNetErr(err error) bool {
@@ -364,6 +398,9 @@ func (c *conn) sync() {
 }
 
 func (c *conn) readyForQuery() {
+	if c.closing {
+		return
+	}
 	c.sendReports()
 	status := c.sess.TxStatus()
 	if status == 'I' {
@@ -396,6 +433,9 @@ func (c *conn) sendError(err error) {
 	}
 	if e.Code == sqlerr.InternalError {
 		c.srv.log.Error("internal error", "err", err)
+	}
+	if sev == "FATAL" {
+		c.closing = true
 	}
 	c.be.Send(&pgproto3.ErrorResponse{Severity: sev, SeverityUnlocalized: sev, Code: e.Code, Message: e.Message,
 		Detail: e.Detail, Hint: e.Hint, Position: int32(e.Position)})

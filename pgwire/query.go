@@ -1,6 +1,12 @@
 package pgwire
 
 import (
+	"context"
+	"errors"
+	"os"
+	"sync"
+	"time"
+
 	"github.com/jackc/pgx/v5/pgproto3"
 
 	"github.com/eddy-db/eddy/sql"
@@ -151,7 +157,10 @@ func (c *conn) commandComplete(tag string) {
 	c.be.Send(&c.cc)
 }
 
-// copyIn runs the COPY FROM STDIN sub-protocol.
+// copyIn runs the COPY FROM STDIN sub-protocol. As in PostgreSQL, the
+// first error (bad data, CopyFail, a cancel or timeout) ends the COPY at
+// once; the CopyData, CopyDone or CopyFail messages the client still
+// sends are then ignored by the main loop.
 func (c *conn) copyIn(pt *sql.Portal) bool {
 	s := c.sess
 	cp, err := s.StartCopyIn(c.ctx, pt)
@@ -168,27 +177,28 @@ func (c *conn) copyIn(pt *sql.Portal) bool {
 		cp.Abort()
 		return false
 	}
-	var failed error
+	// A cancel must end the COPY even while the client sends nothing.
+	stop := c.interruptReads(cp.Context())
+	defer stop()
+	fail := func(err error) bool {
+		cp.Abort()
+		c.sendError(err)
+		return false
+	}
 	for {
 		msg, err := c.be.Receive()
 		if err != nil {
-			cp.Abort()
-			c.sendError(sqlerr.New(sqlerr.ConnectionException, "connection lost during COPY"))
-			return false
+			if cerr := cp.Err(); cerr != nil && errors.Is(err, os.ErrDeadlineExceeded) {
+				return fail(cerr)
+			}
+			return fail(sqlerr.New(sqlerr.ConnectionException, "connection lost during COPY"))
 		}
 		switch m := msg.(type) {
 		case *pgproto3.CopyData:
-			if failed == nil {
-				if err := cp.Write(m.Data); err != nil {
-					failed = err
-					cp.Abort()
-				}
+			if err := cp.Write(m.Data); err != nil {
+				return fail(err)
 			}
 		case *pgproto3.CopyDone:
-			if failed != nil {
-				c.sendError(failed)
-				return false
-			}
 			tag, err := cp.Done()
 			if err != nil {
 				c.sendError(err)
@@ -197,20 +207,35 @@ func (c *conn) copyIn(pt *sql.Portal) bool {
 			c.commandComplete(tag)
 			return true
 		case *pgproto3.CopyFail:
-			if failed == nil {
-				cp.Abort()
-			}
-			c.sendError(sqlerr.New(sqlerr.QueryCanceled, "COPY from stdin failed: %s", m.Message))
-			return false
+			return fail(sqlerr.New(sqlerr.QueryCanceled, "COPY from stdin failed: %s", m.Message))
 		case *pgproto3.Flush, *pgproto3.Sync:
 			// Allowed during COPY and ignored.
 		default:
-			if failed == nil {
-				cp.Abort()
-			}
-			c.sendError(sqlerr.New(sqlerr.ProtocolViolation, "unexpected message type during COPY from stdin"))
-			return false
+			return fail(sqlerr.New(sqlerr.ProtocolViolation, "unexpected message type during COPY from stdin"))
 		}
+	}
+}
+
+// interruptReads makes a read from the client that waits when ctx ends
+// fail with os.ErrDeadlineExceeded (pgproto3 keeps what it had read of a
+// message, so reading can go on). The returned func undoes it.
+func (c *conn) interruptReads(ctx context.Context) (stop func()) {
+	var mu sync.Mutex
+	active := true
+	nc := c.nc
+	after := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if active {
+			_ = nc.SetReadDeadline(time.Now())
+		}
+	})
+	return func() {
+		after()
+		mu.Lock()
+		active = false
+		mu.Unlock()
+		_ = nc.SetReadDeadline(time.Time{})
 	}
 }
 

@@ -238,7 +238,7 @@ func (s *Session) StartCopyIn(ctx context.Context, pt *Portal) (*CopyIn, error) 
 	rd, _ := s.reader(false)
 	sctx, cancel := s.statementContext(ctx)
 	c.cancel = cancel
-	c.ec = &executor.Context{Ctx: sctx, Reader: rd, Writer: w, Params: pt.Params, Fn: s.funcContext()}
+	c.ec = &executor.Context{Ctx: sctx, Reader: rd, Writer: w, Params: pt.Params, Fn: s.funcContext(sctx)}
 	c.defaults = make(types.Row, len(spec.Table.Columns))
 	for i, d := range spec.defaults {
 		if d == nil {
@@ -269,9 +269,25 @@ func (c *CopyIn) fail(err error) error {
 	return e
 }
 
+// Context is the COPY statement's context: it ends when the statement is
+// cancelled, times out or its session is terminated.
+func (c *CopyIn) Context() context.Context { return c.ec.Ctx }
+
+// Err returns the statement's error once its context ended (57014 or
+// 57P01, naming the line reached), else nil.
+func (c *CopyIn) Err() error {
+	if err := executor.ContextErr(c.ec.Ctx); err != nil {
+		return c.fail(err)
+	}
+	return nil
+}
+
 // Write takes the next chunk of data (any split: records may span
-// chunks).
+// chunks). It fails once the statement was cancelled.
 func (c *CopyIn) Write(data []byte) error {
+	if err := c.Err(); err != nil {
+		return err
+	}
 	if c.done {
 		return nil
 	}
@@ -466,6 +482,10 @@ func (c *CopyIn) flush() error {
 // its own transaction). It returns the command tag.
 func (c *CopyIn) Done() (string, error) {
 	defer c.cancel()
+	if err := c.Err(); err != nil {
+		c.abortTxn()
+		return "", err
+	}
 	if err := c.parse(true); err != nil {
 		c.abortTxn()
 		return "", err

@@ -353,7 +353,7 @@ func (s *Session) createTableAs(ctx context.Context, o *catalog.Object, plan pla
 	var rows []types.Row
 	if withData {
 		rd, closeRd := s.reader(false)
-		ec := &executor.Context{Ctx: ctx, Reader: rd, Params: params, Fn: s.funcContext()}
+		ec := &executor.Context{Ctx: ctx, Reader: rd, Params: params, Fn: s.funcContext(ctx)}
 		node, err := executor.Build(plan)
 		if err == nil {
 			rows, err = runAll(ec, node)

@@ -104,16 +104,41 @@ func (e *Engine) Databases() []string { return e.opts.Databases }
 // Cancel cancels the running statement of the session with the given
 // backend key, if the secret matches (CancelRequest).
 func (e *Engine) Cancel(pid, secret int32) bool {
-	v, ok := e.sessions.Load(pid)
-	if !ok {
-		return false
-	}
-	s := v.(*Session)
-	if s.Secret != secret {
+	s, ok := e.session(pid)
+	if !ok || s.Secret != secret {
 		return false
 	}
 	s.CancelRunning()
 	return true
+}
+
+// session returns the open session with the given backend pid.
+func (e *Engine) session(pid int32) (*Session, bool) {
+	v, ok := e.sessions.Load(pid)
+	if !ok {
+		return nil, false
+	}
+	return v.(*Session), true
+}
+
+// CancelBackend cancels the running statement of the session with the
+// given pid (pg_cancel_backend); false when there is no such session.
+func (e *Engine) CancelBackend(pid int32) bool {
+	s, ok := e.session(pid)
+	if ok {
+		s.CancelRunning()
+	}
+	return ok
+}
+
+// TerminateBackend terminates the session with the given pid
+// (pg_terminate_backend); false when there is no such session.
+func (e *Engine) TerminateBackend(pid int32) bool {
+	s, ok := e.session(pid)
+	if ok {
+		s.Terminate()
+	}
+	return ok
 }
 
 // Sessions returns the open sessions.

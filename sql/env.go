@@ -121,6 +121,14 @@ func (e sessionEnv) SessionFunc(name string, args []types.Type) (*functions.Func
 				return types.NewInt(int64(s.PID)), nil
 			}}, true
 		}
+	case "pg_cancel_backend", "pg_terminate_backend":
+		if len(args) == 1 || (len(args) == 2 && name == "pg_terminate_backend") {
+			ats := []types.Type{types.TInt4, types.TInt8}[:len(args)]
+			return &functions.Func{Name: name, Args: ats, Ret: types.TBool, Volatile: true,
+				Eval: func(fc *functions.Context, a []types.Datum) (types.Datum, error) {
+					return s.signalBackend(fc, name, a)
+				}}, true
+		}
 	case "current_setting":
 		if len(args) == 1 || len(args) == 2 {
 			ats := []types.Type{types.TText}

@@ -287,6 +287,7 @@ func (s *Session) Execute(ctx context.Context, pt *Portal, maxRows int, w RowWri
 	}
 	if pt.ec != nil {
 		pt.ec.Ctx = ctx
+		pt.ec.Fn.Ctx = ctx
 	}
 	sent := 0
 	for maxRows <= 0 || sent < maxRows {
@@ -303,6 +304,9 @@ func (s *Session) Execute(ctx context.Context, pt *Portal, maxRows int, w RowWri
 		if row == nil {
 			pt.done = true
 			pt.close()
+			if err := s.endedEarly(ctx, p); err != nil {
+				return "", false, err
+			}
 			if pt.tag == "" {
 				verb := "SELECT "
 				if p.CopyOut != nil {
@@ -321,6 +325,19 @@ func (s *Session) Execute(ctx context.Context, pt *Portal, maxRows int, w RowWri
 		sent++
 	}
 	return "", true, nil
+}
+
+// endedEarly returns the error of a query or DML statement that was
+// cancelled (or its session terminated) while it ran but completed
+// before it looked at its context, as PostgreSQL reports a cancel that
+// arrives before the statement's end: pg_cancel_backend(pg_backend_pid())
+// fails its own statement. DML in its own transaction has committed by
+// then, and utility statements (DDL) are done, so they are left alone.
+func (s *Session) endedEarly(ctx context.Context, p *Prepared) error {
+	if p.utility != nil || (p.dml != "" && s.txn == nil) {
+		return nil
+	}
+	return executor.ContextErr(ctx)
 }
 
 // start begins a portal: utilities and DML run to completion (their rows
@@ -342,7 +359,7 @@ func (s *Session) start(ctx context.Context, pt *Portal) error {
 		return s.runDML(ctx, pt)
 	}
 	rd, closeRd := s.reader(p.readsOnce)
-	pt.ecBuf = executor.Context{Ctx: ctx, Reader: rd, Params: pt.Params, Fn: s.funcContext()}
+	pt.ecBuf = executor.Context{Ctx: ctx, Reader: rd, Params: pt.Params, Fn: s.funcContext(ctx)}
 	ec := &pt.ecBuf
 	node, err := executor.Build(p.plan)
 	if err != nil {
@@ -371,7 +388,7 @@ func (s *Session) runDML(ctx context.Context, pt *Portal) error {
 	w := txnWriter{s}
 	w.Batch() // make reads go through the transaction's batch
 	rd, _ := s.reader(false)
-	ec := &executor.Context{Ctx: ctx, Reader: rd, Writer: w, Params: pt.Params, Fn: s.funcContext()}
+	ec := &executor.Context{Ctx: ctx, Reader: rd, Writer: w, Params: pt.Params, Fn: s.funcContext(ctx)}
 	node, err := executor.Build(pt.Prepared.plan)
 	if err == nil {
 		pt.buf, err = runAll(ec, node)

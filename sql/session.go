@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/eddy-db/eddy/executor"
@@ -41,13 +42,17 @@ type Session struct {
 	// stmtStop ends the statement_timeout of the running statement.
 	stmtStop func()
 
-	mu      sync.Mutex
-	cancel  context.CancelCauseFunc
-	query   string
-	state   string
-	stateAt time.Time
-	appName string
-	closed  bool
+	// terminated is set by Terminate (pg_terminate_backend).
+	terminated atomic.Bool
+
+	mu          sync.Mutex
+	cancel      context.CancelCauseFunc
+	onTerminate func()
+	query       string
+	state       string
+	stateAt     time.Time
+	appName     string
+	closed      bool
 }
 
 // txn is an open transaction: explicit (BEGIN) or implicit (one simple
@@ -452,26 +457,66 @@ func (s *Session) reader(readsOnce bool) (storage.Reader, func()) {
 	return snap, func() { _ = snap.Close() }
 }
 
-func (s *Session) funcContext() *functions.Context {
+// funcContext returns the function context of a statement running with
+// ctx (one per transaction; the statement context is the current one's).
+func (s *Session) funcContext(ctx context.Context) *functions.Context {
 	t := s.txn
 	if t == nil {
-		return &functions.Context{Env: s.env, TxnTime: time.Now().UnixMicro()}
+		return &functions.Context{Env: s.env, TxnTime: time.Now().UnixMicro(), Ctx: ctx}
 	}
 	if !t.fnSet {
 		t.fn, t.fnSet = functions.Context{TxnTime: t.start.UnixMicro()}, true
 	}
 	t.fn.Env = s.env
+	t.fn.Ctx = ctx
 	return &t.fn
 }
 
-// CancelRunning cancels the statement running in the session, if any.
+// ErrTerminated is the FATAL 57P01 error a terminated session's
+// connection sends before it closes.
+var ErrTerminated = executor.ErrTerminated
+
+// CancelRunning cancels the statement running in the session, if any:
+// it fails with 57014 "canceling statement due to user request". An idle
+// session is not affected (as in PostgreSQL, a cancel request only
+// reaches the statement it races with).
 func (s *Session) CancelRunning() {
+	s.cancelRunning(executor.ErrCanceled)
+}
+
+func (s *Session) cancelRunning(cause error) {
 	s.mu.Lock()
 	c := s.cancel
 	s.mu.Unlock()
 	if c != nil {
-		c(executor.ErrCanceled)
+		c(cause)
 	}
+}
+
+// Terminate ends the session as pg_terminate_backend does: the running
+// statement, if any, fails with FATAL 57P01, and the connection's owner
+// (told through the function set by OnTerminate) closes the connection.
+func (s *Session) Terminate() {
+	s.terminated.Store(true)
+	s.cancelRunning(executor.ErrTerminated)
+	s.mu.Lock()
+	wake := s.onTerminate
+	s.mu.Unlock()
+	if wake != nil {
+		wake()
+	}
+}
+
+// Terminated reports whether the session was terminated: its connection
+// must send FATAL 57P01 (executor.ErrTerminated) and close.
+func (s *Session) Terminated() bool { return s.terminated.Load() }
+
+// OnTerminate sets the function Terminate calls, from another goroutine,
+// to wake the connection when it waits for the client.
+func (s *Session) OnTerminate(f func()) {
+	s.mu.Lock()
+	s.onTerminate = f
+	s.mu.Unlock()
 }
 
 // statementContext derives the context of one statement: cancellable by
@@ -481,17 +526,23 @@ func (s *Session) statementContext(parent context.Context) (context.Context, fun
 	return s.beginStatement(parent), s.endStatement
 }
 
+// beginStatement derives a running statement's context. Its cause tells
+// why it ended: executor.ErrCanceled (CancelRequest, pg_cancel_backend),
+// executor.ErrTimeout (statement_timeout) or executor.ErrTerminated.
 func (s *Session) beginStatement(parent context.Context) context.Context {
 	ctx, cancel := context.WithCancelCause(parent)
 	s.stmtStop = nil
 	if v := s.vars["statement_timeout"]; v != "0" {
-		if ms, _ := strconv.ParseInt(v, 10, 64); ms > 0 {
-			ctx, s.stmtStop = context.WithTimeout(ctx, time.Duration(ms)*time.Millisecond)
+		if ms, _ := parseDurationMS(v); ms > 0 {
+			ctx, s.stmtStop = context.WithTimeoutCause(ctx, time.Duration(ms)*time.Millisecond, executor.ErrTimeout)
 		}
 	}
 	s.mu.Lock()
 	s.cancel = cancel
 	s.mu.Unlock()
+	if s.terminated.Load() {
+		cancel(executor.ErrTerminated)
+	}
 	return ctx
 }
 
@@ -524,4 +575,55 @@ func (s *Session) Activity() (state, query, app string, at time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.state, s.query, s.appName, s.stateAt
+}
+
+// signalBackend runs pg_cancel_backend(pid) and pg_terminate_backend(pid
+// [, timeout]): it returns false with a warning when pid names no
+// session. pg_terminate_backend with a timeout (milliseconds) waits for
+// the session to end and returns false with a warning if it has not by
+// then.
+func (s *Session) signalBackend(fc *functions.Context, name string, a []types.Datum) (types.Datum, error) {
+	pid := int32(a[0].Int())
+	var timeout time.Duration
+	if len(a) == 2 {
+		if a[1].Int() < 0 {
+			return types.Null, sqlerr.New(sqlerr.InvalidParameterValue, "\"timeout\" must not be negative")
+		}
+		timeout = time.Duration(a[1].Int()) * time.Millisecond
+	}
+	e := s.eng
+	var ok bool
+	if name == "pg_cancel_backend" {
+		ok = e.CancelBackend(pid)
+	} else {
+		ok = e.TerminateBackend(pid)
+	}
+	if !ok {
+		s.warning(sqlerr.Warning, "PID %d is not a PostgreSQL backend process", pid)
+		return types.NewBool(false), nil
+	}
+	if timeout <= 0 || pid == s.PID {
+		return types.NewBool(true), nil
+	}
+	var done <-chan struct{}
+	if fc.Ctx != nil {
+		done = fc.Ctx.Done()
+	}
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if _, open := e.session(pid); !open {
+			return types.NewBool(true), nil
+		}
+		select {
+		case <-tick.C:
+		case <-deadline.C:
+			s.warning(sqlerr.Warning, "backend with PID %d did not terminate within %d milliseconds", pid, a[1].Int())
+			return types.NewBool(false), nil
+		case <-done:
+			return types.Null, executor.ContextErr(fc.Ctx)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -216,32 +217,53 @@ func checkPositiveInt(v string) (string, error) {
 	return strconv.Itoa(n), nil
 }
 
-// checkDuration accepts milliseconds or a number with a unit (ms, s, min, h).
+// checkDuration accepts milliseconds or a number with a unit (us, ms, s,
+// min, h, d; fractions are rounded to milliseconds) and stores the value
+// as PostgreSQL shows it: in the largest unit that holds it exactly
+// ("100ms", "1s", "2min"; "0" disables).
 func checkDuration(v string) (string, error) {
 	d, err := parseDurationMS(v)
 	if err != nil {
 		return "", err
 	}
-	return strconv.FormatInt(d, 10), nil
+	return formatDurationMS(d), nil
 }
+
+// durationUnits are the units of time settings, largest first.
+var durationUnits = []struct {
+	suffix string
+	ms     float64
+}{{"d", 86400000}, {"h", 3600000}, {"min", 60000}, {"ms", 1}, {"us", 0.001}, {"s", 1000}}
 
 func parseDurationMS(v string) (int64, error) {
 	s := strings.ToLower(strings.TrimSpace(v))
-	unit := int64(1)
-	for _, u := range []struct {
-		suffix string
-		ms     int64
-	}{{"ms", 1}, {"min", 60000}, {"s", 1000}, {"h", 3600000}, {"d", 86400000}} {
+	unit := 1.0
+	for _, u := range durationUnits {
 		if strings.HasSuffix(s, u.suffix) {
 			s, unit = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.ms
 			break
 		}
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
+	n, err := strconv.ParseFloat(s, 64)
+	ms := math.RoundToEven(n * unit)
+	if err != nil || math.IsNaN(n) || ms < 0 || ms > math.MaxInt32 {
 		return 0, sqlerr.New(sqlerr.InvalidParameterValue, "invalid value for a time setting: \"%s\"", v)
 	}
-	return n * unit, nil
+	return int64(ms), nil
+}
+
+// formatDurationMS writes milliseconds in the largest unit that holds them
+// exactly, as SHOW prints a time setting.
+func formatDurationMS(ms int64) string {
+	if ms == 0 {
+		return "0"
+	}
+	for _, u := range durationUnits {
+		if n := int64(u.ms); n >= 1000 && ms%n == 0 {
+			return strconv.FormatInt(ms/n, 10) + u.suffix
+		}
+	}
+	return strconv.FormatInt(ms, 10) + "ms"
 }
 
 // loadLocation resolves a TimeZone value.

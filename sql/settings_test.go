@@ -33,10 +33,15 @@ func TestSetShowReset(t *testing.T) {
 		{"SET bytea_output = 'escape'", "ERROR 0A000: feature not supported: bytea_output escape (only hex)"},
 
 		{"SET statement_timeout = 0; SHOW statement_timeout", "SET\n0\nSHOW"},
-		{"SET statement_timeout = '250ms'; SHOW statement_timeout", "SET\n250\nSHOW"},
-		{"SET statement_timeout = '5s'; SHOW statement_timeout", "SET\n5000\nSHOW"},
-		{"SET statement_timeout = '2min'; SHOW statement_timeout", "SET\n120000\nSHOW"},
-		{"SET statement_timeout = '1h'; SHOW statement_timeout", "SET\n3600000\nSHOW"},
+		{"SET statement_timeout = '250ms'; SHOW statement_timeout", "SET\n250ms\nSHOW"},
+		{"SET statement_timeout = 100; SHOW statement_timeout", "SET\n100ms\nSHOW"},
+		{"SET statement_timeout = '5s'; SHOW statement_timeout", "SET\n5s\nSHOW"},
+		{"SET statement_timeout = 3000; SHOW statement_timeout", "SET\n3s\nSHOW"},
+		{"SET statement_timeout = '1.5s'; SHOW statement_timeout", "SET\n1500ms\nSHOW"},
+		{"SET statement_timeout = '2min'; SHOW statement_timeout", "SET\n2min\nSHOW"},
+		{"SET statement_timeout = '1h'; SHOW statement_timeout", "SET\n1h\nSHOW"},
+		{"SET statement_timeout = '1d'; SHOW statement_timeout", "SET\n1d\nSHOW"},
+		{"SET statement_timeout = '0'; SHOW statement_timeout", "SET\n0\nSHOW"},
 		{"SET statement_timeout = 'abc'", `ERROR 22023: invalid value for a time setting: "abc"`},
 		{"RESET statement_timeout; SHOW statement_timeout", "RESET\n0\nSHOW"},
 
@@ -158,7 +163,8 @@ func TestSettingHelpers(t *testing.T) {
 	}{
 		{"0", 0, false}, {"1500", 1500, false}, {" 20 ms ", 20, false}, {"3s", 3000, false},
 		{"2min", 120000, false}, {"1h", 3600000, false}, {"1d", 86400000, false},
-		{"-1", 0, true}, {"1.5s", 0, true}, {"s", 0, true}, {"", 0, true},
+		{"1.5s", 1500, false}, {"2500us", 2, false},
+		{"-1", 0, true}, {"s", 0, true}, {"", 0, true}, {"NaN", 0, true}, {"1e12", 0, true},
 	} {
 		ms, err := parseDurationMS(tc.in)
 		if (err != nil) != tc.fail || ms != tc.ms {

@@ -1,6 +1,7 @@
 package functions
 
 import (
+	"context"
 	"strings"
 
 	"github.com/eddy-db/eddy/sql/types"
@@ -18,6 +19,11 @@ type Context struct {
 	// StmtTime is the statement start in µs since 1970-01-01 UTC, returned
 	// by statement_timestamp(); zero means TxnTime.
 	StmtTime int64
+	// Ctx is the running statement's context: it ends when the statement
+	// is cancelled or times out, and a function that waits (pg_sleep)
+	// returns then with its cause. Nil means the statement cannot be
+	// cancelled.
+	Ctx context.Context
 }
 
 // EvalFunc computes one call of a scalar function.

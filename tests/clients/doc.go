@@ -10,14 +10,38 @@
 //	node pg   simple query and Parse/Bind/Execute, text     node/scenario.js
 //	psycopg2  simple query, client-side parameters,         python/scenario.py
 //	          BEGIN ... COMMIT around every statement
-//	psql      simple query, \copy, error text on stderr     psql/*.sql, golden output
+//	psql      simple query, \copy, error text on stderr     psql/*.sql, golden output;
+//	          Ctrl-C on a terminal                         TestPsqlCancel (a pty)
 //
-// The scenario: connect without warnings; create a table with a column of
-// each basic type; insert rows with parameters, including NULLs and edge
-// values; read them back with a parameterised WHERE and check each value
-// and the Go, JavaScript or Python type the client gives it; run a failing
-// statement, check its SQLSTATE and go on using the connection; roll back
-// one transaction and commit another.
+// The scenario, the same for every client:
+//
+//   - connect without warnings (checking the reported parameters);
+//   - create a table with a column of each basic type; insert rows with
+//     parameters, including NULLs and edge values; read them back with a
+//     parameterised WHERE and check each value and the Go, JavaScript or
+//     Python type the client gives it (pgx in binary and in text);
+//   - errors: an unknown table (42P01), an unknown column (42703), division
+//     by zero while the statement runs (22012), each followed by a query
+//     on the same connection;
+//   - the windowed view: an events table, a materialized view counting and
+//     summing per one-minute TUMBLE window of a timestamptz column, rows
+//     inserted with parameters, FLUSH, the view read with a timestamptz
+//     parameter, one more row, FLUSH, the window read again;
+//   - a value of every type (bool, int2/4/8, float4/8, numeric, text,
+//     varchar, bytea, date, time, timestamp, timestamptz, interval, jsonb,
+//     uuid, int and text arrays) sent as a parameter and read back, then
+//     the same with every parameter NULL; pgx reads them in the formats it
+//     picks, all in text and all in binary;
+//   - cancelling SELECT pg_sleep(30) with the client's own mechanism
+//     (pgx: PgConn.CancelRequest and a cancelled context; lib/pq: a
+//     cancelled context; node: client.cancel; psycopg2: conn.cancel(); psql:
+//     Ctrl-C), then with statement_timeout, and going on after each;
+//   - roll back one transaction and commit another;
+//   - pgx also: its statement cache (one Parse for many runs), a statement
+//     prepared by name, batches, COPY FROM and COPY TO.
+//
+// PostgreSQL has no TUMBLE and no FLUSH: against it the view is a plain
+// view grouping by date_bin, which gives the same rows (streamSQL).
 //
 // Every test starts its own in-process Eddy on a loopback port. To check
 // the expectations themselves against PostgreSQL 15, set

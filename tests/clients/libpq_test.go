@@ -3,9 +3,7 @@ package clients
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -102,7 +100,7 @@ func TestLibpq(t *testing.T) {
 // runLibpqScenario runs the scenario on one lib/pq connection, on a new
 // table.
 func runLibpqScenario(t *testing.T, tg target, table string) {
-	dropTables(t, tg, table)
+	dropTables(t, tg, table, table+"_events")
 	ctx := testContext(t)
 	var notices pqNotices
 	conn := openLibpq(t, tg, &notices)
@@ -200,20 +198,10 @@ func runLibpqScenario(t *testing.T, tg target, table string) {
 		}
 	})
 
-	t.Run("error", func(t *testing.T) {
-		_, err := conn.ExecContext(ctx, "SELECT * FROM no_such_table")
-		var pqErr *pq.Error
-		if !errors.As(err, &pqErr) {
-			t.Fatalf("got %v, want a *pq.Error", err)
-		}
-		if pqErr.Code != "42P01" || pqErr.Message != `relation "no_such_table" does not exist` {
-			t.Errorf("got %s %q, want 42P01 %q", pqErr.Code, pqErr.Message, `relation "no_such_table" does not exist`)
-		}
-		ids := libpqIDs(t, ctx, conn, "SELECT id FROM "+table+" ORDER BY id")
-		if !slices.Equal(ids, []int{1, 2, 3}) {
-			t.Errorf("after the error: ids %v, want [1 2 3]", ids)
-		}
-	})
+	t.Run("error", func(t *testing.T) { libpqErrors(t, conn, table) })
+	t.Run("stream", func(t *testing.T) { libpqStream(t, tg, conn, table) })
+	t.Run("params", func(t *testing.T) { libpqParams(t, conn) })
+	t.Run("cancel", func(t *testing.T) { libpqCancel(t, tg, conn) })
 
 	t.Run("transaction", func(t *testing.T) {
 		row := libpqInsertArgs()[1]

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"math/big"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -163,7 +162,7 @@ func TestPgxSCRAM(t *testing.T) {
 // mode, on a new table; formats are the result formats pgx asks for, per
 // scenario column.
 func runPgxScenario(t *testing.T, tg target, mode pgx.QueryExecMode, table string, formats []int16) {
-	dropTables(t, tg, table)
+	dropTables(t, tg, table, table+"_events")
 	ctx := testContext(t)
 	var notices noticeLog
 	conn := connectPgx(t, tg, mode, &notices)
@@ -318,33 +317,13 @@ func runPgxScenario(t *testing.T, tg target, mode pgx.QueryExecMode, table strin
 		}
 	})
 
-	t.Run("error", func(t *testing.T) {
-		_, err := conn.Exec(ctx, "SELECT * FROM no_such_table")
-		var pgErr *pgconn.PgError
-		if !errors.As(err, &pgErr) {
-			t.Fatalf("got %v, want a PgError", err)
-		}
-		if pgErr.Code != "42P01" || pgErr.Message != `relation "no_such_table" does not exist` || pgErr.Severity != "ERROR" {
-			t.Errorf("got %s %s %q, want ERROR 42P01 %q", pgErr.Severity, pgErr.Code, pgErr.Message, `relation "no_such_table" does not exist`)
-		}
-		// An error while the statement runs rather than while it is
-		// planned.
-		var q int
-		err = conn.QueryRow(ctx, "SELECT 1 / $1::int", 0).Scan(&q)
-		if !errors.As(err, &pgErr) || pgErr.Code != "22012" || pgErr.Message != "division by zero" {
-			t.Errorf("SELECT 1 / 0: got %v, want 22012 division by zero", err)
-		}
-		ids, err := pgxIDs(ctx, conn, "SELECT id FROM "+table+" ORDER BY id")
-		if err != nil {
-			t.Fatalf("after the error: %v", err)
-		}
-		if !slices.Equal(ids, []int32{1, 2, 3}) {
-			t.Errorf("after the error: ids %v, want [1 2 3]", ids)
-		}
-		if s := pc.TxStatus(); s != 'I' {
-			t.Errorf("after the error: TxStatus %c, want I", s)
-		}
-	})
+	t.Run("error", func(t *testing.T) { pgxErrors(t, conn, table) })
+	t.Run("stream", func(t *testing.T) { pgxStream(t, tg, conn, table) })
+	t.Run("params", func(t *testing.T) { pgxParams(t, conn, mode) })
+	t.Run("cancel", func(t *testing.T) { pgxCancel(t, tg, conn, mode) })
+	if mode != pgx.QueryExecModeSimpleProtocol {
+		t.Run("statement cache", func(t *testing.T) { pgxStatementCache(t, tg, table) })
+	}
 
 	t.Run("transaction", func(t *testing.T) {
 		count := func(q pgxQuerier, id int) int {

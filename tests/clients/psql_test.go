@@ -18,13 +18,14 @@ func psqlArgs(tg target, extra ...string) []string {
 // psql prints with psql/scenario.out (stderr must stay empty: no warning
 // about the server's version, no error), the file written by \copy ... TO
 // with psql/copy_out.csv, then runs one statement with -c, and
-// psql/errors.sql with ON_ERROR_STOP off and on.
+// psql/errors.sql (an unknown table and column, division by zero, a
+// statement_timeout) with ON_ERROR_STOP off and on.
 func TestPsql(t *testing.T) {
 	psql := needTool(t, "psql")
 	for _, m := range authModes {
 		t.Run(m.name, func(t *testing.T) {
 			tg := startTarget(t, m.password)
-			dropTables(t, tg, "psql_types", "psql_copy")
+			dropTables(t, tg, "psql_types", "psql_copy", "psql_events")
 			var env []string
 			if tg.Password != "" {
 				env = append(env, "PGPASSWORD="+tg.Password)
@@ -44,7 +45,9 @@ func TestPsql(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			args := psqlArgs(tg, "-v", "ON_ERROR_STOP=1", "-f", script)
+			createView, flush := streamSQL(tg)
+			args := psqlArgs(tg, "-v", "ON_ERROR_STOP=1", "-v", "create_view="+expand(createView, "psql_per_minute", "psql_events"),
+				"-v", "flush="+flush, "-f", script)
 			r := run(t, work, env, psql, args...)
 			if r.Code != 0 || r.Stderr != "" {
 				t.Errorf("psql %s: exit %d, want 0; stderr (want none):\n%s", quoteArgs(args), r.Code, r.Stderr)

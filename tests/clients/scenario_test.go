@@ -84,3 +84,138 @@ var (
 	maxInt64 int64 = math.MaxInt64
 	minInt64 int64 = math.MinInt64
 )
+
+// The windowed view: an events table, a view that counts and sums its
+// rows per one-minute TUMBLE window of a timestamptz column, rows inserted
+// with parameters, FLUSH, the view read with a timestamptz parameter, one
+// more row, FLUSH, one window read again.
+
+// createEventsTable is the CREATE TABLE of the events table.
+func createEventsTable(table string) string {
+	return "CREATE TABLE " + table + " (id int PRIMARY KEY, ts timestamptz, amount int, price numeric)"
+}
+
+// insertEvent inserts one event with parameters (id, ts, amount, price).
+func insertEvent(table string) string {
+	return "INSERT INTO " + table + " (id, ts, amount, price) VALUES ($1, $2, $3, $4)"
+}
+
+// selectWindows reads the view from window $1 on.
+func selectWindows(view string) string {
+	return "SELECT window_start, window_end, n, total, revenue FROM " + view + " WHERE window_start >= $1 ORDER BY window_start"
+}
+
+// selectWindow reads one window.
+func selectWindow(view string) string {
+	return "SELECT n, total, revenue FROM " + view + " WHERE window_start = $1"
+}
+
+// streamSQL returns the templates ({view}, {table}) of the statement
+// that creates the windowed view and of the one that waits until it
+// reflects every committed row. On Eddy that is a materialized view over
+// TUMBLE and FLUSH; PostgreSQL has neither, so there a plain view groups
+// by date_bin (the same rows) and nothing needs to wait ("").
+func streamSQL(tg target) (createView, flush string) {
+	if tg.Postgres {
+		bin := "date_bin('1 minute', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00')"
+		return "CREATE VIEW {view} AS SELECT " + bin + " AS window_start, " + bin + " + INTERVAL '1 minute' AS window_end, " +
+			"count(*) AS n, sum(amount) AS total, sum(price) AS revenue FROM {table} GROUP BY 1, 2", ""
+	}
+	return "CREATE MATERIALIZED VIEW {view} AS SELECT window_start, window_end, count(*) AS n, sum(amount) AS total, " +
+		"sum(price) AS revenue FROM TUMBLE({table}, ts, INTERVAL '1 minute') GROUP BY window_start, window_end", "FLUSH"
+}
+
+// expand fills a streamSQL template.
+func expand(tmpl, view, table string) string {
+	return strings.NewReplacer("{view}", view, "{table}", table).Replace(tmpl)
+}
+
+// streamEnv passes streamSQL to a script as VIEW_SQL and FLUSH_SQL.
+func streamEnv(tg target) []string {
+	v, f := streamSQL(tg)
+	return []string{"VIEW_SQL=" + v, "FLUSH_SQL=" + f}
+}
+
+// The events, in the clients' own forms: ids 1-4 before the first read
+// (the last at +02:00, NULL amount and NULL price on the way), id 5 into
+// the first window after it. The windows from 12:00 UTC are then
+// 12:00 (2 rows, 7, 3.75), 12:01 (1, 5, NULL), 12:31 (1, NULL, 10); and
+// 12:00 becomes (3, 17, 4.00).
+var (
+	windowFrom = time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
+	events     = []struct {
+		ID     int32
+		TS     time.Time
+		Amount *int32
+		Price  *string
+	}{
+		{1, time.Date(2024, 6, 1, 12, 0, 5, 0, time.UTC), ptr(int32(3)), ptr("1.50")},
+		{2, time.Date(2024, 6, 1, 12, 0, 59, 999_000_000, time.UTC), ptr(int32(4)), ptr("2.25")},
+		{3, time.Date(2024, 6, 1, 12, 1, 0, 0, time.UTC), ptr(int32(5)), nil},
+		{4, time.Date(2024, 6, 1, 14, 31, 10, 0, time.FixedZone("+02", 2*3600)), nil, ptr("10")},
+		{5, time.Date(2024, 6, 1, 12, 0, 30, 0, time.UTC), ptr(int32(10)), ptr("0.25")},
+	}
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// The parameters step: one value of every type sent as a parameter and
+// read back (then all of them NULL), with CAST rather than :: so that
+// clients that write parameters into the SQL (psycopg2, psql) may write
+// negative numbers.
+var paramColumns = []struct {
+	Name, Type string
+	OID        uint32
+}{
+	{"p_bool", "boolean", 16}, {"p_int2", "smallint", 21}, {"p_int4", "integer", 23}, {"p_int8", "bigint", 20},
+	{"p_float4", "real", 700}, {"p_float8", "double precision", 701}, {"p_numeric", "numeric", 1700},
+	{"p_text", "text", 25}, {"p_varchar", "varchar", 1043}, {"p_bytea", "bytea", 17},
+	{"p_date", "date", 1082}, {"p_time", "time", 1083}, {"p_ts", "timestamp", 1114},
+	{"p_tstz", "timestamptz", 1184}, {"p_interval", "interval", 1186}, {"p_jsonb", "jsonb", 3802},
+	{"p_uuid", "uuid", 2950}, {"p_int_array", "integer[]", 1007}, {"p_text_array", "text[]", 1009},
+}
+
+// paramsQuery selects its parameters, one per paramColumns entry.
+func paramsQuery() string {
+	cols := make([]string, len(paramColumns))
+	for i, c := range paramColumns {
+		cols[i] = fmt.Sprintf("CAST($%d AS %s) AS %s", i+1, c.Type, c.Name)
+	}
+	return "SELECT " + strings.Join(cols, ", ")
+}
+
+// The parameter values, as text; each client sends them in its own types.
+const (
+	paramNumeric = "-12345678901234567890.000123"
+	paramText    = `it's a "text" \ ✓`
+	paramVarchar = "välue"
+	paramJSONB   = `{"a": [1, "x", null], "b": {"c": true}}`
+	paramUUID    = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"
+	// paramTimeMicros is 23:59:59.999999.
+	paramTimeMicros = int64(86_400_000_000 - 1)
+)
+
+var (
+	paramBytea = []byte{0, 1, 0xfe, 0xff}
+	paramDate  = time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC)
+	paramTS    = time.Date(2024, 2, 29, 13, 45, 30, 500_000_000, time.UTC)
+	paramTSTZ  = time.Date(2024, 6, 1, 12, 0, 0, 0, time.FixedZone("+05:30", 5*3600+30*60))
+	// paramTextArray holds a comma, a quote and a NULL, which array
+	// literals must quote.
+	paramTextArray = []*string{ptr("a"), ptr("b,c"), nil, ptr(`q"uote`)}
+	paramIntArray  = []*int32{ptr(int32(1)), nil, ptr(int32(-3))}
+)
+
+// The failing statements of the errors step; after each, the same
+// connection runs a query.
+const (
+	errNoTable  = `relation "no_such_table" does not exist`
+	errDivision = "division by zero"
+	errNoColumn = `column "no_such_column" does not exist`
+	// The statement cancelled by the client's own cancel mechanism and by
+	// statement_timeout.
+	sleepQuery     = "SELECT pg_sleep(30)"
+	errUserCancel  = "canceling statement due to user request"
+	errTimeout     = "canceling statement due to statement timeout"
+	timeoutSetting = "SET statement_timeout = '100ms'"
+)

@@ -60,9 +60,9 @@ func TestNode(t *testing.T) {
 	for _, m := range authModes {
 		t.Run(m.name, func(t *testing.T) {
 			tg := startTarget(t, m.password)
-			dropTables(t, tg, "node_simple", "node_extended")
+			dropTables(t, tg, "node_simple", "node_extended", "node_simple_events", "node_extended_events")
 			// node-postgres reads date and timestamp in the local zone.
-			runReportScript(t, tg, dir, "expected.txt", []string{"TZ=UTC", "PREFIX=node"}, node, "scenario.js")
+			runReportScript(t, tg, dir, "expected.txt", append(streamEnv(tg), "TZ=UTC", "PREFIX=node"), node, "scenario.js")
 		})
 	}
 }
@@ -80,9 +80,9 @@ func TestPsycopg2(t *testing.T) {
 	for _, m := range authModes {
 		t.Run(m.name, func(t *testing.T) {
 			tg := startTarget(t, m.password)
-			dropTables(t, tg, "py_default", "py_autocommit")
+			dropTables(t, tg, "py_default", "py_autocommit", "py_default_events", "py_autocommit_events")
 			runReportScript(t, tg, "python", "expected.txt",
-				[]string{"PREFIX=py", "PYTHONIOENCODING=utf-8", "PYTHONDONTWRITEBYTECODE=1"},
+				append(streamEnv(tg), "PREFIX=py", "PYTHONIOENCODING=utf-8", "PYTHONDONTWRITEBYTECODE=1"),
 				pythonPath, "scenario.py")
 		})
 	}

@@ -99,8 +99,8 @@ func startTarget(t *testing.T, withPassword bool) target {
 	return target{Host: host, Port: port, User: "root", Database: "dev", Password: pw}
 }
 
-// dropTables removes tables a previous run left on a shared PostgreSQL
-// target; on a fresh Eddy there is nothing to drop.
+// dropTables removes tables (and the views over them) a previous run left
+// on a shared PostgreSQL target; on a fresh Eddy there is nothing to drop.
 func dropTables(t *testing.T, tg target, tables ...string) {
 	t.Helper()
 	if !tg.Postgres {
@@ -113,7 +113,7 @@ func dropTables(t *testing.T, tg target, tables ...string) {
 	}
 	defer conn.Close(ctx)
 	for _, tb := range tables {
-		if _, err := conn.Exec(ctx, "DROP TABLE IF EXISTS "+tb); err != nil {
+		if _, err := conn.Exec(ctx, "DROP TABLE IF EXISTS "+tb+" CASCADE"); err != nil {
 			t.Fatal(err)
 		}
 	}

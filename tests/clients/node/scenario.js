@@ -10,11 +10,16 @@
 //
 // The scenario runs twice: "simple" sends every statement as a simple
 // Query with the values written into the SQL; "extended" sends parameters
-// with Parse/Bind/Execute and reads back through a named statement. A step
-// that fails records its error and the run goes on; the exit code is 0
-// unless connecting fails or the script itself breaks.
+// with Parse/Bind/Execute and reads back through a named statement. Its
+// steps: the types table (create, insert, select, select_by_text), errors
+// and going on after each, a windowed materialized view (VIEW_SQL,
+// FLUSH_SQL), a value of every type as a parameter, cancelling a query
+// (client.cancel and statement_timeout), transactions. A step that fails
+// records its error and the run goes on; the exit code is 0 unless
+// connecting fails or the script itself breaks.
 
-const { Client } = require('pg')
+const { Client, Query } = require('pg')
+const { prepareValue } = require('pg/lib/utils')
 
 const prefix = process.env.PREFIX || 'node'
 
@@ -51,12 +56,41 @@ const rows = [
   [3, null, null, null, null, null, null, null, null, null, null, null, null, null, null]
 ]
 
+// The windowed view step: the events (id, ts, amount, price), ids 1-4
+// before the first read, id 5 after it. VIEW_SQL and FLUSH_SQL are the
+// statements that create the view ({view} over {table}) and wait for it.
+const events = [
+  [1, '2024-06-01 12:00:05+00', 3, '1.50'],
+  [2, '2024-06-01 12:00:59.999+00', 4, '2.25'],
+  [3, '2024-06-01 12:01:00+00', 5, null],
+  [4, '2024-06-01 14:31:10+02', null, '10'],
+  [5, '2024-06-01 12:00:30+00', 10, '0.25']
+]
+const windowFrom = new Date('2024-06-01T12:00:00Z')
+
+// The parameters step: one value of every type, read back with CAST.
+const paramColumns = [
+  ['p_bool', 'boolean'], ['p_int2', 'smallint'], ['p_int4', 'integer'], ['p_int8', 'bigint'],
+  ['p_float4', 'real'], ['p_float8', 'double precision'], ['p_numeric', 'numeric'],
+  ['p_text', 'text'], ['p_varchar', 'varchar'], ['p_bytea', 'bytea'],
+  ['p_date', 'date'], ['p_time', 'time'], ['p_ts', 'timestamp'],
+  ['p_tstz', 'timestamptz'], ['p_interval', 'interval'], ['p_jsonb', 'jsonb'],
+  ['p_uuid', 'uuid'], ['p_int_array', 'integer[]'], ['p_text_array', 'text[]']
+]
+const paramValues = [true, -32768, 2147483647, '-9223372036854775808', 1.5, -0.1,
+  '-12345678901234567890.000123', 'it\'s a "text" \\ ✓', 'välue', Buffer.from([0x00, 0x01, 0xfe, 0xff]),
+  '2024-02-29', '23:59:59.999999', '2024-02-29 13:45:30.5', new Date('2024-06-01T12:00:00+05:30'),
+  '1 year 2 mons 3 days 04:05:06.5', { a: [1, 'x', null], b: { c: true } },
+  'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', [1, null, -3], ['a', 'b,c', null, 'q"uote']]
+const paramsQuery = 'SELECT ' + paramColumns.map(([n, t], i) => `CAST($${i + 1} AS ${t}) AS ${n}`).join(', ')
+
 // describe turns a value read from the server into {type, value} with a
 // JSON-stable value.
 function describe (v) {
   if (v === null) return { type: 'null' }
   if (Buffer.isBuffer(v)) return { type: 'Buffer', value: v.toString('hex') }
   if (v instanceof Date) return { type: 'Date', value: v.toISOString() }
+  if (Array.isArray(v)) return { type: 'Array', value: v.map(describe) }
   const t = typeof v
   if (t === 'object') {
     const name = v.constructor ? v.constructor.name : 'Object'
@@ -72,13 +106,14 @@ function errorFields (err) {
   return { severity: err.severity || null, code: err.code || null, message: err.message }
 }
 
-// literal writes a parameter as SQL for the simple protocol.
+// literal writes a parameter as SQL for the simple protocol, in the text
+// form node-postgres sends it in (arrays as array literals, objects as
+// JSON, dates in the local zone).
 function literal (client, v) {
   if (v === null) return 'NULL'
   if (typeof v === 'number' || typeof v === 'boolean') return String(v)
   if (Buffer.isBuffer(v)) return "'\\x" + v.toString('hex') + "'"
-  if (typeof v === 'object') return client.escapeLiteral(JSON.stringify(v))
-  return client.escapeLiteral(v)
+  return client.escapeLiteral(prepareValue(v))
 }
 
 function commandResult (res) {
@@ -144,14 +179,83 @@ async function scenario (client, mode, notices) {
   })
 
   await step(report, 'error', async () => {
+    const out = []
+    for (const [text, values] of [['SELECT * FROM no_such_table', []],
+      [`SELECT no_such_column FROM ${table}`, []], ['SELECT 1 / $1::int', [0]]]) {
+      let failed = null
+      try {
+        await query(text, values)
+      } catch (err) {
+        failed = errorFields(err)
+      }
+      const after = await client.query(`SELECT id FROM ${table} ORDER BY id`)
+      out.push({ failed, after: after.rows.map((r) => r.id) })
+    }
+    return out
+  })
+
+  await step(report, 'stream', async () => {
+    const events_ = `${table}_events`
+    const view = `${table}_per_minute`
+    const out = {}
+    out.create = commandResult(await client.query(`CREATE TABLE ${events_} (id int PRIMARY KEY, ts timestamptz, amount int, price numeric)`))
+    await client.query(process.env.VIEW_SQL.replace('{view}', view).replace('{table}', events_))
+    const flush = async () => { if (process.env.FLUSH_SQL) await client.query(process.env.FLUSH_SQL) }
+    const insert = `INSERT INTO ${events_} (id, ts, amount, price) VALUES ($1, $2, $3, $4)`
+    out.insert = []
+    for (const e of events.slice(0, 4)) out.insert.push(commandResult(await query(insert, e)))
+    await flush()
+    const res = await query(`SELECT window_start, window_end, n, total, revenue FROM ${view} WHERE window_start >= $1 ORDER BY window_start`, [windowFrom])
+    out.fields = res.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID }))
+    out.windows = res.rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, describe(v)])))
+    await query(insert, events[4])
+    await flush()
+    const one = await query(`SELECT n, total, revenue FROM ${view} WHERE window_start = $1`, [windowFrom])
+    out.window_after = one.rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, describe(v)])))
+    return out
+  })
+
+  await step(report, 'params', async () => {
+    const out = {}
+    for (const [name, values] of [['values', paramValues], ['nulls', paramValues.map(() => null)]]) {
+      const res = await query(paramsQuery, values)
+      out[name] = {
+        fields: res.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID, format: f.format })),
+        rows: res.rows.map((row) => Object.fromEntries(paramColumns.map(([c]) => [c, describe(row[c])])))
+      }
+    }
+    return out
+  })
+
+  await step(report, 'cancel', async () => {
+    const out = {}
+    // node-postgres cancels a running query with a second client's
+    // cancel(client, query), which sends a CancelRequest. It is sent
+    // again until the query ends: a cancel that reaches the server before
+    // the statement starts is lost.
+    const sleep = simple ? new Query('SELECT pg_sleep(30)') : new Query('SELECT pg_sleep($1)', [30])
+    const started = Date.now()
+    const done = new Promise((resolve) => {
+      sleep.on('end', () => resolve(null))
+      sleep.on('error', (err) => resolve(err))
+    })
+    client.query(sleep)
+    const timer = setInterval(() => new Client(connConfig()).cancel(client, sleep), 100)
+    const err = await done
+    clearInterval(timer)
+    out.cancel = { failed: err && errorFields(err), fast: Date.now() - started < 10000 }
+    out.cancel.after = (await client.query('SELECT 1 AS one')).rows
+
+    await client.query("SET statement_timeout = '100ms'")
     let failed = null
     try {
-      await client.query('SELECT * FROM no_such_table')
-    } catch (err) {
-      failed = errorFields(err)
+      await query('SELECT pg_sleep($1)', [30])
+    } catch (e) {
+      failed = errorFields(e)
     }
-    const after = await client.query(`SELECT id FROM ${table} ORDER BY id`)
-    return { failed, after: after.rows.map((r) => r.id) }
+    await client.query('SET statement_timeout = 0')
+    out.statement_timeout = { failed, after: (await client.query('SELECT 1 AS one')).rows }
+    return out
   })
 
   await step(report, 'transaction', async () => {
@@ -171,15 +275,19 @@ async function scenario (client, mode, notices) {
   return report
 }
 
-async function main () {
-  const client = new Client({
+function connConfig () {
+  return {
     host: process.env.PGHOST,
     port: Number(process.env.PGPORT),
     user: process.env.PGUSER,
     database: process.env.PGDATABASE,
     password: process.env.PGPASSWORD || undefined,
     application_name: 'eddy-node-test'
-  })
+  }
+}
+
+async function main () {
+  const client = new Client(connConfig())
   const notices = []
   client.on('notice', (msg) => notices.push({ severity: msg.severity, code: msg.code, message: msg.message }))
   const params = {}

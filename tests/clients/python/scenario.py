@@ -7,6 +7,11 @@ Go test compares the report with expected.txt.
 The server comes from PGHOST, PGPORT, PGUSER, PGDATABASE and PGPASSWORD
 (optional); PREFIX names the tables (default "py").
 
+Its steps: the types table (create, insert, select, select_by), errors and
+going on after each, a windowed materialized view (VIEW_SQL, FLUSH_SQL), a
+value of every type as a parameter, cancelling a query (conn.cancel() and
+statement_timeout), transactions.
+
 The scenario runs twice, on two connections: "default" leaves psycopg2 in
 its default mode, where every statement runs inside a transaction that
 psycopg2 opens with BEGIN and the script ends with commit() or
@@ -21,6 +26,8 @@ import decimal
 import json
 import os
 import sys
+import threading
+import time
 
 import psycopg2
 import psycopg2.extensions as ext
@@ -69,6 +76,40 @@ ROWS = [
     (3,) + (None,) * 14,
 ]
 
+# The windowed view step: the events (id, ts, amount, price), ids 1-4
+# before the first read, id 5 after it. VIEW_SQL and FLUSH_SQL are the
+# statements that create the view ({view} over {table}) and wait for it.
+UTC = datetime.timezone.utc
+EVENTS = [
+    (1, datetime.datetime(2024, 6, 1, 12, 0, 5, tzinfo=UTC), 3, decimal.Decimal("1.50")),
+    (2, datetime.datetime(2024, 6, 1, 12, 0, 59, 999000, tzinfo=UTC), 4, decimal.Decimal("2.25")),
+    (3, datetime.datetime(2024, 6, 1, 12, 1, 0, tzinfo=UTC), 5, None),
+    (4, datetime.datetime(2024, 6, 1, 14, 31, 10, tzinfo=datetime.timezone(datetime.timedelta(hours=2))), None,
+     decimal.Decimal("10")),
+    (5, datetime.datetime(2024, 6, 1, 12, 0, 30, tzinfo=UTC), 10, decimal.Decimal("0.25")),
+]
+WINDOW_FROM = datetime.datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+
+# The parameters step: one value of every type, read back with CAST (the
+# values are written into the SQL, and "-1::smallint" would be -(1::smallint)).
+PARAM_COLUMNS = [
+    ("p_bool", "boolean"), ("p_int2", "smallint"), ("p_int4", "integer"), ("p_int8", "bigint"),
+    ("p_float4", "real"), ("p_float8", "double precision"), ("p_numeric", "numeric"),
+    ("p_text", "text"), ("p_varchar", "varchar"), ("p_bytea", "bytea"),
+    ("p_date", "date"), ("p_time", "time"), ("p_ts", "timestamp"),
+    ("p_tstz", "timestamptz"), ("p_interval", "interval"), ("p_jsonb", "jsonb"),
+    ("p_uuid", "uuid"), ("p_int_array", "integer[]"), ("p_text_array", "text[]"),
+]
+PARAM_VALUES = (
+    True, -32768, 2147483647, -9223372036854775808, 1.5, -0.1, decimal.Decimal("-12345678901234567890.000123"),
+    "it's a \"text\" \\ \u2713", "v\u00e4lue", psycopg2.Binary(b"\x00\x01\xfe\xff"),
+    datetime.date(2024, 2, 29), datetime.time(23, 59, 59, 999999), datetime.datetime(2024, 2, 29, 13, 45, 30, 500000),
+    datetime.datetime(2024, 6, 1, 12, 0, tzinfo=IST), "1 year 2 mons 3 days 04:05:06.5",
+    psycopg2.extras.Json({"a": [1, "x", None], "b": {"c": True}}), "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+    [1, None, -3], ["a", "b,c", None, 'q"uote'],
+)
+PARAMS_QUERY = "SELECT " + ", ".join("CAST(%%s AS %s) AS %s" % (t, n) for n, t in PARAM_COLUMNS)
+
 STATUS = {
     ext.TRANSACTION_STATUS_IDLE: "idle",
     ext.TRANSACTION_STATUS_ACTIVE: "active",
@@ -88,8 +129,10 @@ def describe(v):
     if isinstance(v, datetime.datetime):
         tz = None if v.tzinfo is None else str(v.utcoffset())
         return {"type": t, "value": v.isoformat(), "utcoffset": tz}
-    if isinstance(v, datetime.date):
+    if isinstance(v, (datetime.date, datetime.time)):
         return {"type": t, "value": v.isoformat()}
+    if isinstance(v, list):
+        return {"type": t, "value": [describe(e) for e in v]}
     if isinstance(v, datetime.timedelta):
         return {"type": t, "value": {"days": v.days, "seconds": v.seconds, "microseconds": v.microseconds}}
     if isinstance(v, (memoryview, bytes)):
@@ -184,20 +227,127 @@ def scenario(conn, mode):
     step(conn, report, "select_by", select_by)
 
     def error():
-        out = {}
-        try:
-            cur.execute("SELECT * FROM no_such_table")
-        except psycopg2.Error as e:
-            out["failed"] = error_fields(e)
-        out["status"] = status()
-        if not autocommit:
-            conn.rollback()
-        out["after"] = ids("SELECT id FROM %s ORDER BY id" % table)
-        if not autocommit:
-            conn.commit()
+        out = []
+        for sql, args in (("SELECT * FROM no_such_table", None),
+                          ("SELECT no_such_column FROM %s" % table, None),
+                          ("SELECT 1 / %s::int", (0,))):
+            r = {}
+            try:
+                cur.execute(sql, args)
+            except psycopg2.Error as e:
+                r["failed"] = error_fields(e)
+            r["status"] = status()
+            if not autocommit:
+                conn.rollback()
+            r["after"] = ids("SELECT id FROM %s ORDER BY id" % table)
+            if not autocommit:
+                conn.commit()
+            out.append(r)
         return out
 
     step(conn, report, "error", error)
+
+    def stream():
+        events, view = table + "_events", table + "_per_minute"
+        out = {}
+
+        def end():
+            if not autocommit:
+                conn.commit()
+
+        def flush():
+            if os.environ.get("FLUSH_SQL"):
+                cur.execute(os.environ["FLUSH_SQL"])
+                end()
+
+        def rows():
+            return [{d.name: describe(v) for d, v in zip(cur.description, r)} for r in cur.fetchall()]
+
+        cur.execute("CREATE TABLE %s (id int PRIMARY KEY, ts timestamptz, amount int, price numeric)" % events)
+        out["create"] = cur.statusmessage
+        cur.execute(os.environ["VIEW_SQL"].replace("{view}", view).replace("{table}", events))
+        end()
+        insert = "INSERT INTO %s (id, ts, amount, price) VALUES (%%s, %%s, %%s, %%s)" % events
+        out["insert"] = []
+        for e in EVENTS[:4]:
+            cur.execute(insert, e)
+            out["insert"].append(cur.statusmessage)
+        end()
+        flush()
+        cur.execute("SELECT window_start, window_end, n, total, revenue FROM %s WHERE window_start >= %%s "
+                    "ORDER BY window_start" % view, (WINDOW_FROM,))
+        out["description"] = [[d.name, d.type_code] for d in cur.description]
+        out["windows"] = rows()
+        end()
+        cur.execute(insert, EVENTS[4])
+        end()
+        flush()
+        cur.execute("SELECT n, total, revenue FROM %s WHERE window_start = %%s" % view, (WINDOW_FROM,))
+        out["window_after"] = rows()
+        end()
+        return out
+
+    step(conn, report, "stream", stream)
+
+    def params():
+        out = {}
+        for name, values in (("values", PARAM_VALUES), ("nulls", (None,) * len(PARAM_VALUES))):
+            cur.execute(PARAMS_QUERY, values)
+            out[name] = {
+                "description": [[d.name, d.type_code] for d in cur.description],
+                "rows": [{c: describe(v) for (c, _), v in zip(PARAM_COLUMNS, r)} for r in cur.fetchall()],
+            }
+            if not autocommit:
+                conn.commit()
+        return out
+
+    step(conn, report, "params", params)
+
+    def cancel():
+        # conn.cancel() from another thread sends a CancelRequest; it is
+        # sent again until the query ends, since a cancel that reaches the
+        # server before the statement starts is lost.
+        out = {}
+        done = threading.Event()
+
+        def canceller():
+            while not done.wait(0.1):
+                conn.cancel()
+
+        th = threading.Thread(target=canceller)
+        started = time.monotonic()
+        th.start()
+        r = {}
+        try:
+            cur.execute("SELECT pg_sleep(30)")
+        except psycopg2.Error as e:
+            r["failed"] = error_fields(e)
+        done.set()
+        th.join()
+        r["fast"] = time.monotonic() - started < 10
+        r["status"] = status()
+        if not autocommit:
+            conn.rollback()
+        r["after"] = ids("SELECT 1")
+        out["cancel"] = r
+
+        r = {}
+        cur.execute("SET statement_timeout = '100ms'")
+        try:
+            cur.execute("SELECT pg_sleep(30)")
+        except psycopg2.Error as e:
+            r["failed"] = error_fields(e)
+        r["status"] = status()
+        if not autocommit:
+            conn.rollback()
+        cur.execute("SET statement_timeout = 0")
+        r["after"] = ids("SELECT 1")
+        if not autocommit:
+            conn.commit()
+        out["statement_timeout"] = r
+        return out
+
+    step(conn, report, "cancel", cancel)
 
     def transaction():
         out = []
