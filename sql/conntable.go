@@ -345,7 +345,7 @@ func (in *ingest) apply(ctx context.Context, s *Session, t *catalog.Object, c *c
 	w := txnWriter{s}
 	w.touch(t) // the commit checks that t still exists, rows or not
 	batch := w.Batch()
-	ec := &executor.Context{Ctx: ctx, Reader: batch, Writer: w, Fn: s.funcContext()}
+	ec := &executor.Context{Ctx: ctx, Reader: batch, Writer: w, Fn: s.funcContext(ctx)}
 	codec := executor.CodecFor(t)
 	doNothing := t.OnConflict == "DO NOTHING"
 	ncols := len(in.spec.Columns)
