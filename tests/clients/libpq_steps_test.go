@@ -19,23 +19,10 @@ import (
 // timestamptz parameter.
 func libpqStream(t *testing.T, tg target, conn *sql.Conn, prefix string) {
 	ctx := testContext(t)
-	table, view := prefix+"_events", prefix+"_per_minute"
-	createView, flush := streamSQL(tg)
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if q == "" {
-			return
-		}
-		if _, err := conn.ExecContext(ctx, q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	exec(createEventsTable(table))
-	exec(expand(createView, view, table))
-	for _, e := range events[:4] {
-		exec(insertEvent(table), e.ID, e.TS, e.Amount, e.Price)
-	}
-	exec(flush)
+	table, view, exec := setupStream(t, tg, prefix, func(q string, args ...any) error {
+		_, err := conn.ExecContext(ctx, q, args...)
+		return err
+	})
 	rows, err := conn.QueryContext(ctx, selectWindows(view), windowFrom)
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +47,7 @@ func libpqStream(t *testing.T, tg target, conn *sql.Conn, prefix string) {
 
 	e := events[4]
 	exec(insertEvent(table), e.ID, e.TS, e.Amount, e.Price)
-	exec(flush)
+	exec(streamFlush(tg))
 	var n, total int64
 	var revenue string
 	if err := conn.QueryRowContext(ctx, selectWindow(view), windowFrom).Scan(&n, &total, &revenue); err != nil {

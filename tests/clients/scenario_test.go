@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"testing"
 	"time"
 )
 
@@ -219,3 +220,36 @@ const (
 	errTimeout     = "canceling statement due to statement timeout"
 	timeoutSetting = "SET statement_timeout = '100ms'"
 )
+
+// setupStream creates the events table and the windowed view of a
+// scenario, inserts the first events with parameters and flushes, through
+// a client's exec. It returns the table's and the view's names and exec
+// wrapped to fail the test on an error.
+func setupStream(t *testing.T, tg target, prefix string, exec func(q string, args ...any) error) (table, view string, run func(q string, args ...any)) {
+	t.Helper()
+	table, view = prefix+"_events", prefix+"_per_minute"
+	createView, flush := streamSQL(tg)
+	run = func(q string, args ...any) {
+		t.Helper()
+		if q == "" {
+			return
+		}
+		if err := exec(q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	run(createEventsTable(table))
+	run(expand(createView, view, table))
+	for _, e := range events[:4] {
+		run(insertEvent(table), e.ID, e.TS, e.Amount, e.Price)
+	}
+	run(flush)
+	return table, view, run
+}
+
+// streamFlush is the statement that makes the view reflect what was
+// written ("" when the target needs none).
+func streamFlush(tg target) string {
+	_, flush := streamSQL(tg)
+	return flush
+}
