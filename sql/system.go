@@ -74,9 +74,13 @@ func infoTableType(o *catalog.Object) string {
 	case catalog.KindView:
 		return "VIEW"
 	case catalog.KindMaterializedView:
-		// PostgreSQL leaves materialized views out; Eddy lists them so
-		// that tools such as Grafana's query builder offer them.
-		return "MATERIALIZED VIEW"
+		// PostgreSQL leaves materialized views out. Eddy lists them, as
+		// views, because they are what users query: Grafana's query
+		// builder and schema look-ups, and most schema browsers, list
+		// information_schema.tables rows of type BASE TABLE or VIEW.
+		// pg_class (relkind 'm'), pg_matviews and
+		// rw_catalog.rw_materialized_views tell them apart from views.
+		return "VIEW"
 	}
 	return ""
 }

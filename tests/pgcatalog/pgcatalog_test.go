@@ -1,14 +1,11 @@
 package pgcatalog
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/eddy-db/eddy/tests/internal/eddytest"
 	"github.com/eddy-db/eddy/tests/internal/pgtest"
@@ -169,79 +166,6 @@ func TestFixtures(t *testing.T) {
 	if a := query(ctx, conn, "-- ping"); a.err != nil || len(a.rows) != 0 {
 		t.Errorf("-- ping: %v", a)
 	}
-}
-
-// TestGrafanaSchemaHandler runs the statements of Grafana's newest schema
-// handler, which uses the extended protocol with parameters.
-func TestGrafanaSchemaHandler(t *testing.T) {
-	ctx := testContext(t)
-	srv := eddytest.Start(t)
-	connect(ctx, t, srv.DSN, append(setup, setupEddy)...)
-	conn, err := pgx.Connect(ctx, srv.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-
-	const tables = "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type IN ('BASE TABLE', 'VIEW') ORDER BY table_name"
-	sd, err := conn.Prepare(ctx, "tables", tables)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// As on PostgreSQL: the parameter and the column are of type name.
-	if len(sd.ParamOIDs) != 1 || sd.ParamOIDs[0] != 19 || sd.Fields[0].DataTypeOID != 19 {
-		t.Errorf("parameters %v, column type %d: want [19], 19", sd.ParamOIDs, sd.Fields[0].DataTypeOID)
-	}
-	names, err := collect(ctx, conn, tables, "public")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Materialized views have type MATERIALIZED VIEW, which this query
-	// leaves out.
-	if want := []string{"metrics", "v_metrics"}; !reflect.DeepEqual(names, want) {
-		t.Errorf("tables: %v, want %v", names, want)
-	}
-
-	const columns = "SELECT column_name, data_type, udt_name, numeric_precision, numeric_scale FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position"
-	cols, err := collect(ctx, conn, columns, "public", "metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{
-		"id|integer|int4|32|0", "host|character varying|varchar|NULL|NULL",
-		"ts|timestamp with time zone|timestamptz|NULL|NULL", "value|double precision|float8|53|NULL",
-		"note|character varying|varchar|NULL|NULL", "amount|numeric|numeric|10|2",
-	}
-	if !reflect.DeepEqual(cols, want) {
-		t.Errorf("columns:\n\t%s\nwant\n\t%s", strings.Join(cols, "\n\t"), strings.Join(want, "\n\t"))
-	}
-}
-
-// collect runs a query with the extended protocol and returns its rows
-// as "a|b|c" lines, NULL as "NULL".
-func collect(ctx context.Context, conn *pgx.Conn, sql string, args ...any) ([]string, error) {
-	rs, err := conn.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []string
-	for rs.Next() {
-		vals, err := rs.Values()
-		if err != nil {
-			return nil, err
-		}
-		parts := make([]string, len(vals))
-		for i, v := range vals {
-			if v == nil {
-				parts[i] = "NULL"
-			} else {
-				parts[i] = fmt.Sprint(v)
-			}
-		}
-		out = append(out, strings.Join(parts, "|"))
-	}
-	return out, rs.Err()
 }
 
 // differs lists the statements whose answers on Eddy differ from
