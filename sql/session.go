@@ -209,6 +209,16 @@ func (s *Session) set(st *setting, v string) error {
 	case "extra_float_digits":
 		n, _ := strconv.Atoi(v)
 		s.env.ExtraFloatDigits = n
+	case "datestyle":
+		// checkDateStyle normalised v to "ISO, <order>".
+		switch {
+		case strings.HasSuffix(v, "DMY"):
+			s.env.DateOrder = types.DateOrderDMY
+		case strings.HasSuffix(v, "YMD"):
+			s.env.DateOrder = types.DateOrderYMD
+		default:
+			s.env.DateOrder = types.DateOrderMDY
+		}
 	case "application_name":
 		s.mu.Lock()
 		s.appName = v

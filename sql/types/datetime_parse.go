@@ -12,7 +12,8 @@ import (
 // Date/time input follows PostgreSQL's ParseDateTime/DecodeDateTime in
 // spirit: the string is split into fields (numbers, dates with - / .
 // separators, h:m:s times, signed UTC offsets, words), then the fields
-// fill in year, month, day, time and zone. DateStyle is ISO, MDY.
+// fill in year, month, day, time and zone. Env.DateOrder (DateStyle's
+// MDY, DMY or YMD) orders the numeric fields of a date.
 
 type dtKind uint8
 
@@ -162,6 +163,7 @@ type dtFields struct {
 	tzLoc              *time.Location
 	special            string
 	expectTimeAfterTag bool
+	order              DateOrder
 }
 
 // parseDateTime is the input function of date, time, timestamp and
@@ -173,6 +175,9 @@ func parseDateTime(s string, t Type, env *Env) (Datum, error) {
 		return Null, errDatetimeSyntax(t, s)
 	}
 	var f dtFields
+	if env != nil {
+		f.order = env.DateOrder
+	}
 	if err := f.decode(toks, s, t); err != nil {
 		return Null, err
 	}
@@ -409,24 +414,51 @@ func (f *dtFields) decodeDate(field, s string, t Type) error {
 			alpha = i
 		}
 	}
+	// The numeric parts fill year, month and day in turn: a part of
+	// three or more digits is a year, otherwise DateOrder decides, and a
+	// month name makes the order unambiguous (Nov-22-2026, 22-Nov-2026,
+	// 2026-Nov-22).
+	const hasYear, hasMonth, hasDay = 1, 2, 4
 	var ys, ms, ds string
-	switch alpha {
-	case -1:
-		if len(parts[0]) >= 3 {
-			ys, ms, ds = parts[0], parts[1], parts[2]
-		} else {
-			ms, ds, ys = parts[0], parts[1], parts[2]
+	have := 0
+	if alpha >= 0 {
+		ms, have = parts[alpha], hasMonth
+	}
+	for i, p := range parts {
+		if i == alpha {
+			continue
 		}
-	case 0: // Nov-22-2026
-		ms, ds, ys = parts[0], parts[1], parts[2]
-	case 1: // 2026-Nov-22 or 22-Nov-2026
-		if len(parts[0]) >= 3 {
-			ys, ms, ds = parts[0], parts[1], parts[2]
-		} else {
-			ds, ms, ys = parts[0], parts[1], parts[2]
+		switch have {
+		case 0:
+			switch {
+			case len(p) >= 3 || f.order == DateOrderYMD:
+				ys, have = p, hasYear
+			case f.order == DateOrderDMY:
+				ds, have = p, hasDay
+			default:
+				ms, have = p, hasMonth
+			}
+		case hasYear:
+			ms, have = p, hasYear|hasMonth
+		case hasMonth:
+			if alpha >= 0 && (len(p) >= 3 || f.order == DateOrderYMD) {
+				ys, have = p, hasYear|hasMonth
+			} else {
+				ds, have = p, hasMonth|hasDay
+			}
+		case hasDay:
+			ms, have = p, hasMonth|hasDay
+		case hasYear | hasMonth:
+			if alpha >= 0 && len(p) >= 3 && len(ys) <= 2 {
+				// 22-Nov-2026 in YMD: the first number was the day.
+				ds, ys = ys, p
+			} else {
+				ds = p
+			}
+			have = hasYear | hasMonth | hasDay
+		case hasMonth | hasDay:
+			ys, have = p, hasYear|hasMonth|hasDay
 		}
-	default:
-		return errDatetimeSyntax(t, s)
 	}
 	if alpha >= 0 {
 		f.mon = monthNumber(ms)

@@ -17,7 +17,20 @@ type Env struct {
 	// input accepts names. Without it they print and read numeric OIDs
 	// (regtype still names the built-in types).
 	Names OIDNames
+	// DateOrder is the field order DateStyle gives dates such as
+	// 01/02/2026 (MDY by default).
+	DateOrder DateOrder
 }
+
+// DateOrder is how numeric date fields are read: month-day-year,
+// day-month-year or year-month-day.
+type DateOrder uint8
+
+const (
+	DateOrderMDY DateOrder = iota
+	DateOrderDMY
+	DateOrderYMD
+)
 
 // OIDNames resolves the objects the reg* types refer to. Implementations
 // are safe for concurrent use.

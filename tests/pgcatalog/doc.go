@@ -13,4 +13,11 @@
 // the right objects. TestFixturesPostgres runs the same statements on
 // PostgreSQL 15 over the same table and views and compares the answers
 // wherever Eddy means to give PostgreSQL's.
+//
+// TestGrafanaDataSource follows Grafana's PostgreSQL data source through
+// a pgx pool (health check, settings-page probes, panel queries with the
+// time macros expanded on the simple protocol) and builds the frames
+// Grafana would draw from a windowed materialized view, comparing them
+// with those from PostgreSQL 15 over the same rows; TestGrafanaSchemaHandler
+// runs the schema look-ups Grafana sends with parameters.
 package pgcatalog
