@@ -78,7 +78,8 @@ func (w *copySender) Row(r types.Row) error {
 }
 
 // simpleQuery runs a Query message: each statement in turn inside one
-// implicit transaction; the first error ends it (and rolls it back).
+// implicit transaction (an implicit transaction block when there are
+// several); the first error ends it (and rolls it back).
 func (c *conn) simpleQuery(query string) bool {
 	s := c.sess
 	s.SetActivity("active", query)
@@ -97,7 +98,11 @@ func (c *conn) simpleQuery(query string) bool {
 	for _, st := range stmts {
 		// After a COMMIT or ROLLBACK the rest of the message runs in a
 		// new implicit transaction.
-		s.BeginImplicit()
+		if len(stmts) > 1 {
+			s.BeginImplicitBlock()
+		} else {
+			s.BeginImplicit()
+		}
 		if !c.runSimple(query, st) {
 			ok = false
 			break

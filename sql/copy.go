@@ -128,7 +128,7 @@ func (s *Session) bindCopy(p *Prepared, b *binder.Binder, c *pg.CopyStmt) error 
 		p.CopyOut = spec
 		return nil
 	}
-	rel, err := sessionEnv{s}.Relation(c.Relation.Schemaname, c.Relation.Relname)
+	rel, err := sessionEnv{s: s}.Relation(c.Relation.Schemaname, c.Relation.Relname)
 	if err != nil {
 		return err
 	}
