@@ -287,6 +287,12 @@ func (s *Session) Execute(ctx context.Context, pt *Portal, maxRows int, w RowWri
 	}
 	ctx = s.beginStatement(ctx)
 	defer s.endStatement()
+	// A cancel that came before the statement started (between the
+	// statements of a Query message) fails it before it does anything.
+	if err := executor.ContextErr(ctx); err != nil && !pt.started {
+		pt.done = true
+		return "", false, err
+	}
 	if !pt.started {
 		pt.started = true
 		if err := s.start(ctx, pt); err != nil {

@@ -55,8 +55,13 @@ type Session struct {
 	// terminated is set by Terminate (pg_terminate_backend).
 	terminated atomic.Bool
 
-	mu          sync.Mutex
-	cancel      context.CancelCauseFunc
+	mu     sync.Mutex
+	cancel context.CancelCauseFunc
+	// inQuery is set while a Query message runs (StartQuery, EndQuery);
+	// pending is a cancel that arrived then while no statement ran: the
+	// next statement of the message fails with it.
+	inQuery     bool
+	pending     error
 	onTerminate func()
 	query       string
 	state       string
@@ -561,10 +566,12 @@ func (s *Session) funcContext(ctx context.Context) *functions.Context {
 // connection sends before it closes.
 var ErrTerminated = executor.ErrTerminated
 
-// CancelRunning cancels the statement running in the session, if any:
-// it fails with 57014 "canceling statement due to user request". An idle
-// session is not affected (as in PostgreSQL, a cancel request only
-// reaches the statement it races with).
+// CancelRunning cancels what the session is running: the running
+// statement fails with 57014 "canceling statement due to user request";
+// between two statements of a Query message, the next one fails so and
+// the rest of the message does not run. An idle session is not affected
+// (as in PostgreSQL, a cancel request only reaches the query it races
+// with).
 func (s *Session) CancelRunning() {
 	s.cancelRunning(executor.ErrCanceled)
 }
@@ -572,10 +579,30 @@ func (s *Session) CancelRunning() {
 func (s *Session) cancelRunning(cause error) {
 	s.mu.Lock()
 	c := s.cancel
+	if c == nil && s.inQuery && s.pending == nil {
+		s.pending = cause
+	}
 	s.mu.Unlock()
 	if c != nil {
 		c(cause)
 	}
+}
+
+// StartQuery marks the start of a Query message: until EndQuery, a
+// cancel that arrives while none of its statements runs is kept for the
+// next one.
+func (s *Session) StartQuery() {
+	s.mu.Lock()
+	s.inQuery, s.pending = true, nil
+	s.mu.Unlock()
+}
+
+// EndQuery marks the end of a Query message: a cancel kept for a next
+// statement is dropped, and later ones are until the next StartQuery.
+func (s *Session) EndQuery() {
+	s.mu.Lock()
+	s.inQuery, s.pending = false, nil
+	s.mu.Unlock()
 }
 
 // Terminate ends the session as pg_terminate_backend does: the running
@@ -624,7 +651,12 @@ func (s *Session) beginStatement(parent context.Context) context.Context {
 	}
 	s.mu.Lock()
 	s.cancel = cancel
+	pending := s.pending
+	s.pending = nil
 	s.mu.Unlock()
+	if pending != nil {
+		cancel(pending)
+	}
 	if s.terminated.Load() {
 		cancel(executor.ErrTerminated)
 	}
