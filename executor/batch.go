@@ -1,8 +1,6 @@
 package executor
 
 import (
-	"sort"
-
 	"github.com/eddy-db/eddy/planner"
 	"github.com/eddy-db/eddy/sql/functions"
 	"github.com/eddy-db/eddy/sql/sqlerr"
@@ -563,7 +561,9 @@ func (n *aggNode) run() error {
 				keys[k] = key
 			}
 			rows := g.pending[i]
-			sort.SliceStable(rows, func(x, y int) bool { return CompareSortKeys(rows[x], rows[y], keys) < 0 })
+			if err := sortStable(n.ec, rows, func(a, b types.Row) int { return CompareSortKeys(a, b, keys) }); err != nil {
+				return err
+			}
 			for _, r := range rows {
 				if err := n.feed(g, i, r[:nargs]); err != nil {
 					return err
@@ -929,7 +929,9 @@ func (n *windowNode) run() error {
 		k.Idx += np
 		keys = append(keys, k)
 	}
-	sort.SliceStable(es, func(i, j int) bool { return CompareSortKeys(es[i].keys, es[j].keys, keys) < 0 })
+	if err := sortStable(n.ec, es, func(a, b entry) int { return CompareSortKeys(a.keys, b.keys, keys) }); err != nil {
+		return err
+	}
 	var num, rank, dense int64
 	for i, e := range es {
 		samePart := i > 0 && CompareSortKeys(es[i-1].keys, e.keys, keys[:np]) == 0
@@ -963,6 +965,9 @@ func (n *windowNode) Next() (types.Row, error) {
 	}
 	if n.pos >= len(n.rows) {
 		return nil, nil
+	}
+	if err := n.ec.check(); err != nil {
+		return nil, err
 	}
 	n.pos++
 	return n.rows[n.pos-1], nil
@@ -1032,10 +1037,17 @@ func (n *sortNode) Next() (types.Row, error) {
 			n.rows = append(n.rows, r)
 		}
 		keys := n.plan.Keys
-		sort.SliceStable(n.rows, func(i, j int) bool { return CompareSortKeys(n.rows[i], n.rows[j], keys) < 0 })
+		if err := sortStable(n.ec, n.rows, func(a, b types.Row) int { return CompareSortKeys(a, b, keys) }); err != nil {
+			n.rows = nil
+			return nil, err
+		}
 	}
 	if n.pos >= len(n.rows) {
 		return nil, nil
+	}
+	// Emitting many rows also stops on a cancel.
+	if err := n.ec.check(); err != nil {
+		return nil, err
 	}
 	n.pos++
 	return n.rows[n.pos-1], nil

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -609,4 +610,106 @@ func TestCancelViews(t *testing.T) {
 	exec("FLUSH")
 	same("by_k", byK)
 	same("max_k", maxK)
+}
+
+// TestCancelBetweenStatements sends a CancelRequest between two
+// statements of a Query message: the next statement fails with 57014 at
+// once, the rest do not run, and what the message did rolls back (in a
+// block, the block fails). A cancel after the last statement, or sent
+// while the session idles, reaches nothing.
+func TestCancelBetweenStatements(t *testing.T) {
+	var (
+		mu     sync.Mutex
+		target *rawSession
+		before int // cancel before this statement (0: never)
+	)
+	arm := func(r *rawSession, next int) {
+		mu.Lock()
+		target, before = r, next
+		mu.Unlock()
+	}
+	addr, _ := testServer(t, Config{betweenStatements: func(next int) {
+		mu.Lock()
+		r, n := target, before
+		mu.Unlock()
+		if r != nil && n == next {
+			r.cancel() // returns once the server handled it
+		}
+	}})
+	r := rawConnect(t, addr)
+	mustQuery := func(q string, want ...string) {
+		t.Helper()
+		vals, _, errs := r.query(q)
+		if len(errs) > 0 || strings.Join(vals, ",") != strings.Join(want, ",") {
+			t.Fatalf("%s: %v %+v, want %v", q, vals, errs, want)
+		}
+	}
+	mustQuery("CREATE TABLE bt (x int)")
+	const canceled = "canceling statement due to user request"
+
+	for _, tc := range []struct {
+		name   string
+		block  bool
+		query  string
+		before int
+	}{
+		{"before a sleep", false, "INSERT INTO bt VALUES (1); SELECT pg_sleep(5); INSERT INTO bt VALUES (2)", 1},
+		{"before a SET", false, "INSERT INTO bt VALUES (1); SET application_name = 'x'", 1},
+		{"before the third", false, "INSERT INTO bt VALUES (1); INSERT INTO bt VALUES (2); SELECT pg_sleep(5)", 2},
+		{"in a block", true, "INSERT INTO bt VALUES (1); SELECT 1", 1},
+	} {
+		if tc.block {
+			mustQuery("BEGIN")
+		}
+		arm(r, tc.before)
+		start := time.Now()
+		_, status, errs := r.query(tc.query)
+		arm(nil, 0)
+		if len(errs) != 1 || errs[0].Code != "57014" || errs[0].Message != canceled {
+			t.Errorf("%s: errors %+v, want one 57014", tc.name, errs)
+		}
+		if d := time.Since(start); d > 4*time.Second {
+			t.Errorf("%s: the query ran %v: the statements after the cancel ran", tc.name, d)
+		}
+		want := byte('I')
+		if tc.block {
+			want = 'E'
+		}
+		if status != want {
+			t.Errorf("%s: status %c, want %c", tc.name, status, want)
+		}
+		if tc.block {
+			mustQuery("ROLLBACK")
+		}
+		mustQuery("SELECT count(*) FROM bt", "0")
+		mustQuery("SHOW application_name", "")
+	}
+
+	// After the last statement: nothing to cancel.
+	arm(r, 2)
+	vals, status, errs := r.query("SELECT 1; SELECT 2")
+	arm(nil, 0)
+	if len(errs) > 0 || status != 'I' || strings.Join(vals, ",") != "1,2" {
+		t.Errorf("cancelled after the last statement: %v %c %+v, want 1,2 without error", vals, status, errs)
+	}
+	mustQuery("SELECT 3", "3")
+
+	// While the session idles: dropped.
+	r.cancel()
+	mustQuery("SELECT 4; SELECT 5", "4", "5")
+
+	// Sent while the first of two statements runs: the same outcome as
+	// between them.
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		r.cancel()
+	}()
+	start := time.Now()
+	_, status, errs = r.query("SELECT pg_sleep(0.5); SELECT pg_sleep(5)")
+	if len(errs) != 1 || errs[0].Code != "57014" || status != 'I' {
+		t.Errorf("cancelled during the first statement: errors %+v, status %c; want one 57014", errs, status)
+	}
+	if d := time.Since(start); d > 4*time.Second {
+		t.Errorf("cancelled during the first statement: the query ran %v", d)
+	}
 }

@@ -78,10 +78,15 @@ func (w *copySender) Row(r types.Row) error {
 }
 
 // simpleQuery runs a Query message: each statement in turn inside one
-// implicit transaction; the first error ends it (and rolls it back).
+// implicit transaction (an implicit transaction block when there are
+// several); the first error ends it (and rolls it back). A cancel that
+// arrives between two statements fails the next one: the rest of the
+// message does not run.
 func (c *conn) simpleQuery(query string) bool {
 	s := c.sess
 	s.SetActivity("active", query)
+	s.StartQuery()
+	defer s.EndQuery()
 	stmts, err := s.Parse(query)
 	if err != nil {
 		c.sendError(err)
@@ -94,16 +99,27 @@ func (c *conn) simpleQuery(query string) bool {
 		return c.be.Flush() == nil
 	}
 	ok := true
-	for _, st := range stmts {
+	for i, st := range stmts {
+		if i > 0 && c.srv.cfg.betweenStatements != nil {
+			c.srv.cfg.betweenStatements(i)
+		}
 		// After a COMMIT or ROLLBACK the rest of the message runs in a
 		// new implicit transaction.
-		s.BeginImplicit()
+		if len(stmts) > 1 {
+			s.BeginImplicitBlock()
+		} else {
+			s.BeginImplicit()
+		}
 		if !c.runSimple(query, st) {
 			ok = false
 			break
 		}
 		c.sendReports()
 	}
+	if ok && len(stmts) > 1 && c.srv.cfg.betweenStatements != nil {
+		c.srv.cfg.betweenStatements(len(stmts))
+	}
+	s.EndQuery()
 	if err := s.EndImplicit(ok); err != nil {
 		c.sendError(err)
 	}

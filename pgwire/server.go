@@ -49,6 +49,12 @@ type Config struct {
 	MaxMessageSize int
 	// TLS, when set, lets clients upgrade with SSLRequest.
 	TLS *tls.Config
+
+	// betweenStatements, when set, runs in a Query message of several
+	// statements before statement next (1 and up) and after the last one
+	// (next = their number), on the connection's goroutine. Tests use it
+	// to act between statements.
+	betweenStatements func(next int)
 }
 
 // Server accepts connections and serves them.

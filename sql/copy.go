@@ -128,7 +128,7 @@ func (s *Session) bindCopy(p *Prepared, b *binder.Binder, c *pg.CopyStmt) error 
 		p.CopyOut = spec
 		return nil
 	}
-	rel, err := sessionEnv{s}.Relation(c.Relation.Schemaname, c.Relation.Relname)
+	rel, err := sessionEnv{s: s}.Relation(c.Relation.Schemaname, c.Relation.Relname)
 	if err != nil {
 		return err
 	}
@@ -239,6 +239,11 @@ func (s *Session) StartCopyIn(ctx context.Context, pt *Portal) (*CopyIn, error) 
 	sctx, cancel := s.statementContext(ctx)
 	c.cancel = cancel
 	c.ec = &executor.Context{Ctx: sctx, Reader: rd, Writer: w, Params: pt.Params, Fn: s.funcContext(sctx)}
+	if err := executor.ContextErr(sctx); err != nil {
+		// Cancelled before it began (between statements of a Query).
+		c.Abort()
+		return nil, err
+	}
 	c.defaults = make(types.Row, len(spec.Table.Columns))
 	for i, d := range spec.defaults {
 		if d == nil {

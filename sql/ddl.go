@@ -71,7 +71,7 @@ func (s *Session) bindCreateTable(p *Prepared, b *binder.Binder, ct *parser.Crea
 	if len(stmt.InhRelations) > 0 || stmt.Partspec != nil || stmt.OfTypename != nil {
 		return sqlerr.NotSupported("table inheritance, partitioning and typed tables")
 	}
-	schema, err := checkSchema(stmt.Relation.Schemaname)
+	schema, err := s.creationSchema(stmt.Relation.Schemaname, stmt.Relation.Relname)
 	if err != nil {
 		return err
 	}
@@ -255,13 +255,15 @@ func constraintName(c pg.ConstrType) string {
 	return strings.TrimPrefix(c.String(), "CONSTR_")
 }
 
-func checkSchema(schema string) (string, error) {
-	switch schema {
-	case "", catalog.DefaultSchema:
-		return catalog.DefaultSchema, nil
+// checkSchema checks that a new object named name may go into schema:
+// only public takes user objects.
+func checkSchema(schema, name string) (string, error) {
+	if schema == catalog.DefaultSchema {
+		return schema, nil
 	}
 	if isSystemSchema(schema) {
-		return "", sqlerr.New(sqlerr.InsufficientPrivilege, "permission denied to create \"%s\" objects in a system schema", schema)
+		return "", sqlerr.New(sqlerr.InsufficientPrivilege, "permission denied to create \"%s.%s\"", schema, name).
+			WithDetail("System catalog modifications are currently disallowed.")
 	}
 	return "", sqlerr.New(sqlerr.UndefinedSchema, "schema \"%s\" does not exist", schema)
 }
@@ -310,7 +312,7 @@ func (s *Session) bindCreateTableAs(p *Prepared, b *binder.Binder, c *pg.CreateT
 		return sqlerr.NotSupported("CREATE MATERIALIZED VIEW ... this way")
 	}
 	into := c.Into
-	schema, err := checkSchema(into.Rel.Schemaname)
+	schema, err := s.creationSchema(into.Rel.Schemaname, into.Rel.Relname)
 	if err != nil {
 		return err
 	}
@@ -422,7 +424,7 @@ func (s *Session) bindCreateView(p *Prepared, b *binder.Binder, v *pg.ViewStmt) 
 	if v.Replace {
 		return sqlerr.NotSupported("CREATE OR REPLACE VIEW")
 	}
-	schema, err := checkSchema(v.View.Schemaname)
+	schema, err := s.creationSchema(v.View.Schemaname, v.View.Relname)
 	if err != nil {
 		return err
 	}
@@ -437,7 +439,8 @@ func (s *Session) bindCreateView(p *Prepared, b *binder.Binder, v *pg.ViewStmt) 
 	if err != nil {
 		return sqlerr.New(sqlerr.InternalError, "cannot store the view's query: %v", err)
 	}
-	o := &catalog.Object{Name: v.View.Relname, Schema: schema, Kind: catalog.KindView, Owner: s.User, Definition: p.stmt.SQL, Query: text}
+	o := &catalog.Object{Name: v.View.Relname, Schema: schema, Kind: catalog.KindView, Owner: s.User, Definition: p.stmt.SQL, Query: text,
+		SearchPath: s.storedSearchPath()}
 	names := res.Names
 	for i, a := range v.Aliases {
 		if i < len(names) {
@@ -549,7 +552,7 @@ func (s *Session) dropObjects(kind catalog.Kind, names []string, ifExists, casca
 	}
 	for _, name := range names {
 		schema, rel := splitName(name)
-		o, ok := e.Catalog.Lookup(schema, rel)
+		o, ok := s.lookupObject(schema, rel)
 		if !ok {
 			if ifExists {
 				s.notice("%s \"%s\" does not exist, skipping", catalog.KindNoun(kind), name)
@@ -623,11 +626,7 @@ func (s *Session) bindTruncate(p *Prepared, b *binder.Binder, t *pg.TruncateStmt
 	var objs []*catalog.Object
 	for _, n := range t.Relations {
 		rv := n.GetRangeVar()
-		schema := rv.Schemaname
-		if schema == "" {
-			schema = catalog.DefaultSchema
-		}
-		o, ok := s.eng.Catalog.Lookup(schema, rv.Relname)
+		o, ok := s.lookupObject(rv.Schemaname, rv.Relname)
 		if !ok {
 			return sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", rv.Relname)
 		}

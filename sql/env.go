@@ -14,8 +14,13 @@ import (
 	"github.com/eddy-db/eddy/sql/types"
 )
 
-// sessionEnv is what the binder sees of a session.
-type sessionEnv struct{ s *Session }
+// sessionEnv is what the binder sees of a session. path, when set, is
+// the search path names resolve along instead of the session's (that of
+// a view's query).
+type sessionEnv struct {
+	s    *Session
+	path *searchPath
+}
 
 var _ binder.Env = sessionEnv{}
 
@@ -32,33 +37,36 @@ func registerSystem(schema, name string, f systemRelation) {
 	systemRelations[schema+"."+name] = f
 }
 
-// Relation resolves a table name: user relations live in public; the
-// system schemas (pg_catalog first, as PostgreSQL searches it) hold
-// virtual relations.
+// Relation resolves a table name: an unqualified one along the search
+// path (see searchPath); user relations live in public, the system
+// schemas hold virtual relations.
 func (e sessionEnv) Relation(schema, name string) (*binder.Relation, error) {
 	s := e.s
 	if schema == "" {
-		if f, ok := systemRelations["pg_catalog."+name]; ok {
-			return &binder.Relation{Virtual: f(s)}, nil
+		path := e.path
+		if path == nil {
+			path = s.searchPath()
 		}
-		schema = catalog.DefaultSchema
+		sc, ok := path.resolve(name, s.relationIn)
+		if !ok {
+			return nil, sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", name)
+		}
+		schema = sc
 	}
 	if f, ok := systemRelations[schema+"."+name]; ok {
 		return &binder.Relation{Virtual: f(s)}, nil
 	}
 	o, ok := s.eng.Catalog.Lookup(schema, name)
 	if !ok || !o.IsRelation() {
-		if schema != catalog.DefaultSchema && !isSystemSchema(schema) {
-			return nil, sqlerr.New(sqlerr.UndefinedTable, "relation \"%s.%s\" does not exist", schema, name)
-		}
-		return nil, sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", name)
+		return nil, sqlerr.New(sqlerr.UndefinedTable, "relation \"%s.%s\" does not exist", schema, name)
 	}
 	if o.Kind == catalog.KindView {
 		q, err := viewQuery(o)
 		if err != nil {
 			return nil, err
 		}
-		return &binder.Relation{Obj: o, ViewQuery: q}, nil
+		// The view's query resolves names along the view's search path.
+		return &binder.Relation{Obj: o, ViewQuery: q, Env: sessionEnv{s: s, path: objectSearchPath(o)}}, nil
 	}
 	return &binder.Relation{Obj: o}, nil
 }
@@ -108,8 +116,14 @@ func (e sessionEnv) SessionFunc(name string, args []types.Type) (*functions.Func
 			return nameType(text0(func() string { return s.Database })), true
 		}
 	case "current_schema":
+		// The first existing schema of the search path, NULL if none.
 		if len(args) == 0 {
-			return nameType(text0(func() string { return catalog.DefaultSchema })), true
+			return &functions.Func{Name: name, Ret: types.TName, Eval: func(*functions.Context, []types.Datum) (types.Datum, error) {
+				if p := s.searchPath(); len(p.explicit) > 0 {
+					return types.NewString(p.explicit[0]), nil
+				}
+				return types.Null, nil
+			}}, true
 		}
 	case "current_user", "session_user", "user", "current_role":
 		if len(args) == 0 {
@@ -149,13 +163,23 @@ func (e sessionEnv) SessionFunc(name string, args []types.Type) (*functions.Func
 		}
 	case "set_config":
 		if len(args) == 3 {
-			return &functions.Func{Name: name, Args: []types.Type{types.TText, types.TText, types.TBool}, Ret: types.TText, Volatile: true,
+			return &functions.Func{Name: name, Args: []types.Type{types.TText, types.TText, types.TBool}, Ret: types.TText, Volatile: true, NullCall: true,
+				// set_config(name, value, is_local): is_local is SET LOCAL
+				// without its warning; a NULL value means the default.
 				Eval: func(_ *functions.Context, a []types.Datum) (types.Datum, error) {
-					st, ok := lookupSetting(a[0].Str())
-					if !ok {
-						return types.Null, sqlerr.New(sqlerr.UndefinedObject, "unrecognized configuration parameter \"%s\"", a[0].Str())
+					if a[0].IsNull() {
+						return types.Null, sqlerr.New(sqlerr.NullValueNotAllowed, "SET requires parameter name")
 					}
-					if err := s.set(st, a[1].Str()); err != nil {
+					st, err := settingToSet(a[0].Str())
+					if err != nil {
+						return types.Null, err
+					}
+					v := s.resetValue(st)
+					if !a[1].IsNull() {
+						v = a[1].Str()
+					}
+					local := !a[2].IsNull() && a[2].Bool()
+					if err := s.assign(st, v, local); err != nil {
 						return types.Null, err
 					}
 					return types.NewString(s.vars[strings.ToLower(st.name)]), nil

@@ -42,6 +42,9 @@ type Prepared struct {
 	dml        string       // command tag verb of DML ("INSERT", ...)
 	utility    func(ctx context.Context, s *Session, params []types.Datum) (*result, error)
 	catVersion uint64
+	// searchPath is the search_path the statement was bound with: names
+	// may resolve differently under another.
+	searchPath string
 	// readsOnce: the plan reads storage once, so it needs no snapshot.
 	readsOnce bool
 	// txnControl marks BEGIN/COMMIT/ROLLBACK: allowed in a failed transaction.
@@ -99,8 +102,8 @@ func (s *Session) Parse(query string) ([]parser.Statement, error) {
 // the statement came from (for error positions); paramTypes are the
 // client-declared types (nil or Unknown entries are inferred).
 func (s *Session) PrepareStatement(sql string, st parser.Statement, paramTypes []types.Type) (*Prepared, error) {
-	p := &Prepared{SQL: sql, stmt: st, catVersion: s.eng.Catalog.Version()}
-	b := binder.New(sessionEnv{s}, sql, st.Offset, paramTypes)
+	p := &Prepared{SQL: sql, stmt: st, catVersion: s.eng.Catalog.Version(), searchPath: s.vars["search_path"]}
+	b := binder.New(sessionEnv{s: s}, sql, st.Offset, paramTypes)
 	if err := s.bind(p, b); err != nil {
 		return nil, err
 	}
@@ -134,7 +137,7 @@ func (s *Session) Prepare(sql string, paramTypes []types.Type) (*Prepared, error
 // the session's cache (simple protocol), binding it on a miss.
 func (s *Session) CachedPrepare(sql string, st parser.Statement) (*Prepared, error) {
 	key := st.SQL
-	if p, ok := s.cache[key]; ok && p.catVersion == s.eng.Catalog.Version() && p.utility == nil {
+	if p, ok := s.cache[key]; ok && !s.stale(p) && p.utility == nil {
 		return p, nil
 	}
 	p, err := s.PrepareStatement(sql, st, nil)
@@ -232,10 +235,17 @@ func (p *Portal) close() {
 	}
 }
 
+// stale reports whether a statement was bound before a catalog change or
+// under another search_path.
+func (s *Session) stale(p *Prepared) bool {
+	return p.catVersion != s.eng.Catalog.Version() || p.searchPath != s.vars["search_path"]
+}
+
 // revalidate re-binds a prepared statement whose tables changed since it
-// was bound; its result columns must stay the same.
+// was bound, or whose names may resolve differently (search_path
+// changed); its result columns must stay the same.
 func (s *Session) revalidate(p *Prepared) error {
-	if p.Empty || p.utility != nil || p.catVersion == s.eng.Catalog.Version() {
+	if p.Empty || p.utility != nil || !s.stale(p) {
 		return nil
 	}
 	np, err := s.PrepareStatement(p.SQL, p.stmt, p.ParamTypes)
@@ -245,7 +255,7 @@ func (s *Session) revalidate(p *Prepared) error {
 	if !sameColumns(np.Columns, p.Columns) {
 		return sqlerr.New(sqlerr.FeatureNotSupported, "cached plan must not change result type")
 	}
-	p.plan, p.catVersion, p.readsOnce = np.plan, np.catVersion, np.readsOnce
+	p.plan, p.catVersion, p.readsOnce, p.searchPath = np.plan, np.catVersion, np.readsOnce, np.searchPath
 	return nil
 }
 
@@ -277,6 +287,12 @@ func (s *Session) Execute(ctx context.Context, pt *Portal, maxRows int, w RowWri
 	}
 	ctx = s.beginStatement(ctx)
 	defer s.endStatement()
+	// A cancel that came before the statement started (between the
+	// statements of a Query message) fails it before it does anything.
+	if err := executor.ContextErr(ctx); err != nil && !pt.started {
+		pt.done = true
+		return "", false, err
+	}
 	if !pt.started {
 		pt.started = true
 		if err := s.start(ctx, pt); err != nil {
@@ -491,6 +507,9 @@ func (s *Session) bind(p *Prepared, b *binder.Binder) error {
 		return s.bindTruncate(p, b, n.TruncateStmt)
 	case *pg.Node_DiscardStmt:
 		p.utility = func(ctx context.Context, s *Session, _ []types.Datum) (*result, error) {
+			if s.inBlock() {
+				return nil, sqlerr.New(sqlerr.ActiveSQLTransaction, "DISCARD ALL cannot run inside a transaction block")
+			}
 			s.discardAll()
 			return &result{tag: "DISCARD ALL"}, nil
 		}
@@ -571,10 +590,10 @@ func (s *Session) discardAll() {
 	s.CloseAllPortals()
 	s.prepared = map[string]*Prepared{}
 	s.cache = map[string]*Prepared{}
-	for _, st := range settingList {
-		if st.readOnly {
+	for _, st := range sortedSettings() {
+		if st.readOnly || noResetAll[strings.ToLower(st.name)] {
 			continue
 		}
-		_ = s.set(st, st.def)
+		_ = s.set(st, s.resetValue(st))
 	}
 }

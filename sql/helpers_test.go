@@ -84,8 +84,13 @@ func run(t testing.TB, s *Session, query string) string {
 	ok := true
 	for _, st := range stmts {
 		// As pgwire does: after COMMIT or ROLLBACK the rest of the
-		// message runs in a new implicit transaction.
-		s.BeginImplicit()
+		// message runs in a new implicit transaction, a block when the
+		// message holds several statements.
+		if len(stmts) > 1 {
+			s.BeginImplicitBlock()
+		} else {
+			s.BeginImplicit()
+		}
 		p, err := s.CachedPrepare(query, st)
 		if err != nil {
 			fail(err)

@@ -328,18 +328,9 @@ func (s *Session) pgRelation(oid uint32) (pgRel, bool) {
 	return pgRel{}, false
 }
 
-// relVisible reports whether a relation is found by its bare name: names
-// resolve in pg_catalog, then public (see sessionEnv.Relation).
-func (s *Session) relVisible(r *pgRel) bool {
-	switch r.schema {
-	case "pg_catalog":
-		return true
-	case catalog.DefaultSchema:
-		_, shadowed := systemRelByName("pg_catalog", r.name)
-		return !shadowed
-	}
-	return false
-}
+// relVisible reports whether a relation is found by its bare name along
+// the search path (see Session.visible).
+func (s *Session) relVisible(r *pgRel) bool { return s.visible(r.schema, r.name) }
 
 // roles returns the role names pg_roles lists: the owners of catalog
 // objects and the users of open sessions, sorted.

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/eddy-db/eddy/sql/catalog"
 	"github.com/eddy-db/eddy/sql/functions"
 	"github.com/eddy-db/eddy/sql/sqlerr"
 	"github.com/eddy-db/eddy/sql/types"
@@ -297,35 +296,18 @@ func (n sessionNames) OIDOf(t types.ID, name string) (uint32, error) {
 	return 0, sqlerr.New(sqlerr.FeatureNotSupported, "feature not supported: names of type %s", types.Type{ID: t})
 }
 
-// relationOID resolves a relation name as regclass does (schema ""
-// searches pg_catalog, then public); primary-key indexes resolve by their
-// name too.
+// relationOID resolves a relation name as regclass does: schema ""
+// searches as FROM does (see searchPath); primary-key indexes resolve by
+// their name too.
 func (s *Session) relationOID(schema, name string) (uint32, bool) {
-	schemas := []string{schema}
 	if schema == "" {
-		schemas = []string{"pg_catalog", catalog.DefaultSchema}
+		sc, ok := s.searchPath().resolve(name, func(sc, n string) bool { _, ok := s.pgRelIn(sc, n); return ok })
+		if !ok {
+			return 0, false
+		}
+		schema = sc
 	}
-	for _, sc := range schemas {
-		if r, ok := systemRelByName(sc, name); ok {
-			return r.oid, true
-		}
-		if sc != catalog.DefaultSchema {
-			continue
-		}
-		if o, ok := s.eng.Catalog.Lookup(sc, name); ok {
-			if rs := userRels(o, s.User); len(rs) > 0 {
-				return o.ID, true
-			}
-		}
-		if strings.HasSuffix(name, "_pkey") {
-			if o, ok := s.eng.Catalog.Lookup(sc, strings.TrimSuffix(name, "_pkey")); ok {
-				if rs := userRels(o, s.User); len(rs) == 2 {
-					return rs[1].oid, true
-				}
-			}
-		}
-	}
-	return 0, false
+	return s.pgRelIn(schema, name)
 }
 
 func oidArg(d types.Datum) uint32 { return uint32(d.Int()) }
@@ -439,14 +421,6 @@ func (s *Session) relationSize(oid uint32) (types.Datum, error) {
 		return types.Null, err
 	}
 	return types.NewInt(int64(n)), nil
-}
-
-// visibleSchemas are the schemas unqualified names resolve in.
-func visibleSchemas(implicit bool) []string {
-	if implicit {
-		return []string{"pg_catalog", catalog.DefaultSchema}
-	}
-	return []string{catalog.DefaultSchema}
 }
 
 func init() {
@@ -581,7 +555,12 @@ func init() {
 			return dText(""), nil
 		}},
 		&catFunc{name: "current_schemas", args: catArgs(tBool), ret: types.ArrayOf(types.Name), eval: func(s *Session, a []types.Datum) (types.Datum, error) {
-			return dTexts(visibleSchemas(a[0].Bool())), nil
+			// The search path's schemas, with the implicit pg_catalog or not.
+			p := s.searchPath()
+			if a[0].Bool() {
+				return dTexts(p.lookup), nil
+			}
+			return dTexts(p.explicit), nil
 		}},
 		&catFunc{name: "pg_cancel_backend", args: catArgs(tInt4), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			for _, o := range s.eng.Sessions() {

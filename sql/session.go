@@ -2,6 +2,8 @@ package sql
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,9 +31,17 @@ type Session struct {
 	Secret   int32
 	Started  time.Time
 
-	vars    map[string]string // lower-case name -> value
-	env     *types.Env
-	reports []string
+	vars map[string]string // lower-case name -> value
+	// resetVals are the values RESET restores (lower-case name -> value):
+	// the defaults as the startup message set them.
+	resetVals map[string]string
+	env       *types.Env
+	// reports are the reported settings changed since TakeReports;
+	// reported holds the value each was last reported with.
+	reports  []string
+	reported map[string]string
+	// path is search_path parsed (see searchPath).
+	path *searchPath
 
 	txn      *txn
 	notices  []*sqlerr.Error
@@ -45,8 +55,13 @@ type Session struct {
 	// terminated is set by Terminate (pg_terminate_backend).
 	terminated atomic.Bool
 
-	mu          sync.Mutex
-	cancel      context.CancelCauseFunc
+	mu     sync.Mutex
+	cancel context.CancelCauseFunc
+	// inQuery is set while a Query message runs (StartQuery, EndQuery);
+	// pending is a cancel that arrived then while no statement ran: the
+	// next statement of the message fails with it.
+	inQuery     bool
+	pending     error
 	onTerminate func()
 	query       string
 	state       string
@@ -59,10 +74,16 @@ type Session struct {
 // Query message, or extended-protocol messages up to Sync).
 type txn struct {
 	explicit bool
+	// block marks the implicit transaction block of a Query message that
+	// holds several statements: to SET LOCAL it is a transaction block.
+	block    bool
 	failed   bool
 	readOnly bool
-	batch    *storage.Batch // created on the first write
-	wrote    map[uint32]*catalog.Object
+	// saved holds what the end of the transaction does to each setting
+	// it changed (lower-case name -> state).
+	saved map[string]*savedSetting
+	batch *storage.Batch // created on the first write
+	wrote map[uint32]*catalog.Object
 	// gens holds, per written table, the generation of its change log
 	// at the first write (0: not logged); pending the logged changes.
 	gens    map[uint32]uint64
@@ -116,6 +137,11 @@ func (e *Engine) NewSession(user, database string, params map[string]string) (*S
 		}
 	}
 	s.reports = nil
+	s.resetVals = maps.Clone(s.vars)
+	s.reported = map[string]string{}
+	for _, kv := range s.ReportedParams() {
+		s.reported[kv[0]] = kv[1]
+	}
 	e.sessions.Store(s.PID, s)
 	return s, nil
 }
@@ -159,13 +185,22 @@ func (s *Session) ReportedParams() [][2]string {
 	return out
 }
 
-// TakeReports returns the reported settings changed since the last call
-// (for ParameterStatus messages).
+// TakeReports returns the reported settings whose value differs from
+// the one last reported (for ParameterStatus messages): a change undone
+// before the call, as by SET LOCAL outside a block, is not reported.
 func (s *Session) TakeReports() [][2]string {
 	var out [][2]string
 	for _, n := range s.reports {
 		st, _ := lookupSetting(n)
-		out = append(out, [2]string{st.name, s.vars[strings.ToLower(st.name)]})
+		v := s.vars[strings.ToLower(st.name)]
+		if last, ok := s.reported[st.name]; ok && last == v {
+			continue
+		}
+		if s.reported == nil {
+			s.reported = map[string]string{}
+		}
+		s.reported[st.name] = v
+		out = append(out, [2]string{st.name, v})
 	}
 	s.reports = nil
 	return out
@@ -186,8 +221,14 @@ func (s *Session) warning(code, format string, args ...any) {
 	s.notices = append(s.notices, &sqlerr.Error{Code: code, Message: sprintf(format, args...), Severity: "WARNING"})
 }
 
-// set validates and stores a setting.
-func (s *Session) set(st *setting, v string) error {
+// set validates a setting's new value and gives it to the session (SET).
+func (s *Session) set(st *setting, v string) error { return s.assign(st, v, false) }
+
+// assign validates a setting's new value and stores it. Inside a
+// transaction the change is undone if the transaction rolls back, and a
+// local change (SET LOCAL, set_config(..., true)) also when it commits;
+// outside any transaction a local change has no effect.
+func (s *Session) assign(st *setting, v string, local bool) error {
 	if st.readOnly {
 		return sqlerr.New(sqlerr.CantChangeRuntimeParam, "parameter \"%s\" cannot be changed", st.name)
 	}
@@ -198,6 +239,17 @@ func (s *Session) set(st *setting, v string) error {
 		}
 		v = nv
 	}
+	key := strings.ToLower(st.name)
+	if s.txn != nil {
+		s.txn.remember(st, s.vars[key], local)
+	} else if local {
+		return nil
+	}
+	return s.apply(st, v)
+}
+
+// apply stores a checked value and updates what depends on it.
+func (s *Session) apply(st *setting, v string) error {
 	key := strings.ToLower(st.name)
 	switch key {
 	case "timezone":
@@ -226,11 +278,27 @@ func (s *Session) set(st *setting, v string) error {
 	case "barrier_interval_ms":
 		s.setBarrierInterval(v)
 	}
-	if s.vars[key] != v && st.report {
+	if s.vars[key] != v && st.report && !slices.Contains(s.reports, st.name) {
 		s.reports = append(s.reports, st.name)
 	}
 	s.vars[key] = v
 	return nil
+}
+
+// resetValue is the value RESET gives a setting: its default, or the
+// value the client's startup message gave it.
+func (s *Session) resetValue(st *setting) string {
+	if v, ok := s.resetVals[strings.ToLower(st.name)]; ok {
+		return v
+	}
+	return st.def
+}
+
+// inBlock reports whether statements run in a transaction block: an
+// explicit one (BEGIN) or the implicit block of a Query message holding
+// several statements.
+func (s *Session) inBlock() bool {
+	return s.txn != nil && (s.txn.explicit || s.txn.block)
 }
 
 // TxStatus is the ReadyForQuery status: 'I' idle, 'T' in a transaction
@@ -251,6 +319,15 @@ func (s *Session) BeginImplicit() {
 	if s.txn == nil {
 		s.txn = &txn{start: time.Now()}
 	}
+}
+
+// BeginImplicitBlock starts, or goes on with, the implicit transaction
+// block of a Query message holding several statements: as in
+// PostgreSQL, its statements are in a transaction block (SET LOCAL lasts
+// to the end of the message) until a COMMIT or ROLLBACK among them.
+func (s *Session) BeginImplicitBlock() {
+	s.BeginImplicit()
+	s.txn.block = true
 }
 
 // EndImplicit ends the implicit transaction: it commits when ok and
@@ -277,7 +354,15 @@ func (s *Session) EndImplicit(ok bool) error {
 func (s *Session) commit() error {
 	t := s.txn
 	s.txn = nil
-	if t == nil || (t.batch == nil && len(t.wm) == 0) {
+	if t == nil {
+		return nil
+	}
+	// Settings follow the transaction: kept if it commits, restored if
+	// the commit fails.
+	committed := false
+	defer func() { s.endSettings(t, committed && !t.failed) }()
+	if t.batch == nil && len(t.wm) == 0 {
+		committed = true
 		return nil
 	}
 	if t.batch == nil {
@@ -326,6 +411,7 @@ func (s *Session) commit() error {
 	}
 	unlockWatermarks(wms, t.wm)
 	guard.Publish()
+	committed = true
 	if len(t.pending) > 0 {
 		if err := s.implicitFlush(context.Background()); err != nil {
 			return err
@@ -337,9 +423,13 @@ func (s *Session) commit() error {
 func (s *Session) rollback() {
 	t := s.txn
 	s.txn = nil
-	if t != nil && t.batch != nil {
+	if t == nil {
+		return
+	}
+	if t.batch != nil {
 		_ = t.batch.Close()
 	}
+	s.endSettings(t, false)
 }
 
 // txnWriter gives the executor the session transaction's batch.
@@ -486,10 +576,12 @@ func (s *Session) funcContext(ctx context.Context) *functions.Context {
 // connection sends before it closes.
 var ErrTerminated = executor.ErrTerminated
 
-// CancelRunning cancels the statement running in the session, if any:
-// it fails with 57014 "canceling statement due to user request". An idle
-// session is not affected (as in PostgreSQL, a cancel request only
-// reaches the statement it races with).
+// CancelRunning cancels what the session is running: the running
+// statement fails with 57014 "canceling statement due to user request";
+// between two statements of a Query message, the next one fails so and
+// the rest of the message does not run. An idle session is not affected
+// (as in PostgreSQL, a cancel request only reaches the query it races
+// with).
 func (s *Session) CancelRunning() {
 	s.cancelRunning(executor.ErrCanceled)
 }
@@ -497,10 +589,30 @@ func (s *Session) CancelRunning() {
 func (s *Session) cancelRunning(cause error) {
 	s.mu.Lock()
 	c := s.cancel
+	if c == nil && s.inQuery && s.pending == nil {
+		s.pending = cause
+	}
 	s.mu.Unlock()
 	if c != nil {
 		c(cause)
 	}
+}
+
+// StartQuery marks the start of a Query message: until EndQuery, a
+// cancel that arrives while none of its statements runs is kept for the
+// next one.
+func (s *Session) StartQuery() {
+	s.mu.Lock()
+	s.inQuery, s.pending = true, nil
+	s.mu.Unlock()
+}
+
+// EndQuery marks the end of a Query message: a cancel kept for a next
+// statement is dropped, and later ones are until the next StartQuery.
+func (s *Session) EndQuery() {
+	s.mu.Lock()
+	s.inQuery, s.pending = false, nil
+	s.mu.Unlock()
 }
 
 // Terminate ends the session as pg_terminate_backend does: the running
@@ -549,7 +661,12 @@ func (s *Session) beginStatement(parent context.Context) context.Context {
 	}
 	s.mu.Lock()
 	s.cancel = cancel
+	pending := s.pending
+	s.pending = nil
 	s.mu.Unlock()
+	if pending != nil {
+		cancel(pending)
+	}
 	if s.terminated.Load() {
 		cancel(executor.ErrTerminated)
 	}

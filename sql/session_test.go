@@ -373,3 +373,67 @@ func TestReopenKeepsCatalogAndRowIDs(t *testing.T) {
 	mustRun(t, s, "DROP TABLE n; CREATE TABLE n (x int)")
 	check(t, s, "SELECT count(*) FROM n", "0\nSELECT 1")
 }
+
+// A cancel that arrives while a Query message runs but none of its
+// statements does fails the next statement (the rest of the message does
+// not run, and its implicit transaction rolls back); at the end of the
+// message it is dropped, as is one that arrives while the session idles.
+func TestCancelBetweenStatements(t *testing.T) {
+	e := newEngine(t)
+	s := newSession(t, e)
+	mustRun(t, s, "CREATE TABLE t (id int PRIMARY KEY, v text)")
+	exec := func(q string) error {
+		t.Helper()
+		stmts, err := s.Parse(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := s.CachedPrepare(q, stmts[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = s.Execute(context.Background(), &Portal{Prepared: p}, 0, &rowText{cols: p.Columns, env: s.Env()})
+		return err
+	}
+	canceled := func(err error) bool {
+		return sqlerr.Code(err) == sqlerr.QueryCanceled && sqlerr.As(err).Message == "canceling statement due to user request"
+	}
+
+	s.StartQuery()
+	s.BeginImplicitBlock()
+	if err := exec("INSERT INTO t VALUES (1, 'a')"); err != nil {
+		t.Fatal(err)
+	}
+	s.CancelRunning()
+	if err := exec("SET application_name = 'x'"); !canceled(err) {
+		t.Errorf("the statement after the cancel: %v, want 57014", err)
+	}
+	if err := s.EndImplicit(false); err != nil {
+		t.Fatal(err)
+	}
+	s.EndQuery()
+	check(t, s, "SELECT count(*) FROM t; SHOW application_name", "0\nSELECT 1\n\nSHOW")
+
+	// Dropped at the end of the message.
+	s.StartQuery()
+	s.BeginImplicit()
+	if err := exec("SELECT 1"); err != nil {
+		t.Fatal(err)
+	}
+	s.CancelRunning()
+	if err := s.EndImplicit(true); err != nil {
+		t.Fatal(err)
+	}
+	s.EndQuery()
+	// Dropped while idle.
+	s.CancelRunning()
+	s.StartQuery()
+	s.BeginImplicit()
+	if err := exec("SELECT 2"); err != nil {
+		t.Errorf("a cancel from before the message reached it: %v", err)
+	}
+	if err := s.EndImplicit(true); err != nil {
+		t.Fatal(err)
+	}
+	s.EndQuery()
+}

@@ -23,6 +23,9 @@ type setting struct {
 	report bool
 	// check normalises a new value or rejects it.
 	check func(v string) (string, error)
+	// listQuote: the value is a list of identifiers, and SET quotes each
+	// of its arguments as one (PostgreSQL's GUC_LIST_QUOTE).
+	listQuote bool
 }
 
 // ServerVersion is what server_version reports: a PostgreSQL 15 version
@@ -48,7 +51,7 @@ var settingList = []*setting{
 	{name: "session_authorization", report: true, readOnly: true, desc: "Sets the session user name."},
 	{name: "standard_conforming_strings", def: "on", report: true, desc: "Causes '...' strings to treat backslashes literally.", check: checkOn},
 	{name: "TimeZone", def: "UTC", report: true, desc: "Sets the time zone for displaying and interpreting time stamps.", check: checkTimeZone},
-	{name: "search_path", def: `"$user", public`, desc: "Sets the schema search order for names that are not schema-qualified."},
+	{name: "search_path", def: `"$user", public`, listQuote: true, check: checkSearchPath, desc: "Sets the schema search order for names that are not schema-qualified."},
 	{name: "extra_float_digits", def: "1", desc: "Sets the number of digits displayed for floating-point values.", check: checkFloatDigits},
 	{name: "statement_timeout", def: "0", desc: "Sets the maximum allowed duration of any statement (milliseconds; 0 disables).", check: checkDuration},
 	{name: "lock_timeout", def: "0", desc: "Sets the maximum allowed duration of any wait for a lock.", check: checkDuration},
@@ -287,4 +290,73 @@ func loadLocation(v string) (*time.Location, string, error) {
 func checkTimeZone(v string) (string, error) {
 	_, name, err := loadLocation(v)
 	return name, err
+}
+
+// What the end of a transaction does to a setting the transaction
+// changed. A commit keeps a SET, undoes a SET LOCAL, and after SET then
+// SET LOCAL restores the SET's value; a rollback restores the value the
+// setting had before the transaction changed it. These are PostgreSQL's
+// rules (guc.c), savepoints aside (Eddy has none).
+const (
+	commitKeeps          = iota // SET (or SET LOCAL, then SET)
+	commitRestoresPrior         // SET LOCAL only
+	commitRestoresMasked        // SET, then SET LOCAL
+)
+
+// savedSetting is the state of a setting changed in a transaction.
+type savedSetting struct {
+	st     *setting
+	prior  string // the value before the transaction changed it
+	state  int
+	masked string // commitRestoresMasked: the value SET gave
+}
+
+// remember records a change to st (whose value is cur) in the
+// transaction, before it is made.
+func (t *txn) remember(st *setting, cur string, local bool) {
+	key := strings.ToLower(st.name)
+	sv := t.saved[key]
+	if sv == nil {
+		if t.saved == nil {
+			t.saved = map[string]*savedSetting{}
+		}
+		sv = &savedSetting{st: st, prior: cur, state: commitKeeps}
+		if local {
+			sv.state = commitRestoresPrior
+		}
+		t.saved[key] = sv
+		return
+	}
+	switch {
+	case !local:
+		sv.state, sv.masked = commitKeeps, ""
+	case sv.state == commitKeeps:
+		sv.state, sv.masked = commitRestoresMasked, cur
+	}
+}
+
+// endSettings applies the end of transaction t, committed or not, to the
+// settings it changed.
+func (s *Session) endSettings(t *txn, committed bool) {
+	keys := make([]string, 0, len(t.saved))
+	for k := range t.saved {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		sv := t.saved[k]
+		v := sv.prior
+		if committed {
+			switch sv.state {
+			case commitKeeps:
+				continue
+			case commitRestoresMasked:
+				v = sv.masked
+			}
+		}
+		if s.vars[k] != v {
+			// The value was valid when it was set.
+			_ = s.apply(sv.st, v)
+		}
+	}
 }

@@ -210,14 +210,126 @@ func TestSetTimeZoneOffset(t *testing.T) {
 	}
 }
 
-// SET LOCAL lasts until the end of the transaction.
-func TestSetLocal(t *testing.T) {
+// Settings follow transactions as in PostgreSQL: a rollback (explicit,
+// of a failed block, or of a multi-statement query that fails) undoes
+// SET and RESET; SET LOCAL and set_config(..., true) last to the end of
+// the transaction either way, and outside a transaction block SET LOCAL
+// warns and has no effect. The expected outputs are PostgreSQL 15's.
+func TestSettingsFollowTransactions(t *testing.T) {
 	e := newEngine(t)
 	s := newSession(t, e)
-	mustRun(t, s, "BEGIN; SET LOCAL timezone = 'Europe/Paris'")
-	check(t, s, "SHOW timezone", "Europe/Paris\nSHOW")
-	mustRun(t, s, "COMMIT")
-	if got := run(t, s, "SHOW timezone"); got != "UTC\nSHOW" {
-		t.Skipf("bug: SET LOCAL outlives its transaction (PostgreSQL resets it at COMMIT/ROLLBACK)\ngot: %s", got)
+	const noTxn = "WARNING 25P01: there is no transaction in progress"
+	const local = "WARNING 25P01: SET LOCAL can only be used in transaction blocks"
+	for _, tc := range []struct{ sql, want string }{
+		{"BEGIN; SET timezone = 'Asia/Tokyo'; SHOW timezone", "BEGIN\nSET\nAsia/Tokyo\nSHOW"},
+		{"ROLLBACK", "ROLLBACK"},
+		{"SHOW timezone", "UTC\nSHOW"},
+		{"BEGIN", "BEGIN"},
+		{"SET timezone = 'Asia/Tokyo'", "SET"},
+		{"COMMIT", "COMMIT"},
+		{"SHOW timezone", "Asia/Tokyo\nSHOW"},
+
+		// SET LOCAL alone in a query: no transaction block.
+		{"SET LOCAL timezone = 'Europe/Paris'", local + "\nSET"},
+		{"SHOW timezone", "Asia/Tokyo\nSHOW"},
+		// Several statements in one query are a block until its end.
+		{"SET LOCAL timezone = 'Europe/Paris'; SHOW timezone", "SET\nEurope/Paris\nSHOW"},
+		{"SHOW timezone", "Asia/Tokyo\nSHOW"},
+		{"BEGIN; SET LOCAL timezone = 'Europe/Paris'; SHOW timezone; COMMIT", "BEGIN\nSET\nEurope/Paris\nSHOW\nCOMMIT"},
+		{"SHOW timezone", "Asia/Tokyo\nSHOW"},
+		{"BEGIN; SET LOCAL timezone = 'Europe/Paris'; ROLLBACK; SHOW timezone", "BEGIN\nSET\nROLLBACK\nAsia/Tokyo\nSHOW"},
+		// SET then SET LOCAL: a commit keeps what SET gave.
+		{"BEGIN; SET timezone = 'UTC'; SET LOCAL timezone = 'Europe/Paris'; SHOW timezone; COMMIT; SHOW timezone",
+			"BEGIN\nSET\nSET\nEurope/Paris\nSHOW\nCOMMIT\nUTC\nSHOW"},
+		// SET LOCAL then SET: SET wins.
+		{"BEGIN; SET LOCAL timezone = 'Europe/Paris'; SET timezone = 'America/New_York'; COMMIT; SHOW timezone",
+			"BEGIN\nSET\nSET\nCOMMIT\nAmerica/New_York\nSHOW"},
+		{"SET timezone = 'UTC'", "SET"},
+
+		// set_config(..., true) is SET LOCAL without the warning.
+		{"SELECT set_config('timezone', 'Asia/Tokyo', true), current_setting('timezone')", "Asia/Tokyo Asia/Tokyo\nSELECT 1"},
+		{"SHOW timezone", "UTC\nSHOW"},
+		{"BEGIN; SELECT set_config('timezone', 'Asia/Tokyo', true); SHOW timezone; COMMIT; SHOW timezone",
+			"BEGIN\nAsia/Tokyo\nSELECT 1\nAsia/Tokyo\nSHOW\nCOMMIT\nUTC\nSHOW"},
+		{"SELECT set_config('timezone', 'Asia/Tokyo', false); SELECT set_config('timezone', NULL, false)", "Asia/Tokyo\nSELECT 1\nUTC\nSELECT 1"},
+		{"SELECT set_config('myapp.mode', 'x', false), current_setting('myapp.mode')", "x x\nSELECT 1"},
+
+		// A failed block, rolled back or committed, restores.
+		{"BEGIN; SET timezone = 'Asia/Tokyo'; SELECT 1/0", "BEGIN\nSET\nERROR 22012: division by zero"},
+		{"ROLLBACK; SHOW timezone", "ROLLBACK\nUTC\nSHOW"},
+		{"BEGIN; SET timezone = 'Asia/Tokyo'; SELECT 1/0", "BEGIN\nSET\nERROR 22012: division by zero"},
+		{"COMMIT; SHOW timezone", "ROLLBACK\nUTC\nSHOW"},
+		// So does a multi-statement query that fails...
+		{"SET timezone = 'Asia/Tokyo'; SELECT 1/0", "SET\nERROR 22012: division by zero"},
+		{"SHOW timezone", "UTC\nSHOW"},
+		// ... unless a COMMIT in it committed the SET (with a warning);
+		// a ROLLBACK in it undoes it.
+		{"SET timezone = 'Asia/Tokyo'; COMMIT; SELECT 1/0", "SET\n" + noTxn + "\nCOMMIT\nERROR 22012: division by zero"},
+		{"SHOW timezone", "Asia/Tokyo\nSHOW"},
+		{"SET timezone = 'UTC'; ROLLBACK; SHOW timezone", "SET\n" + noTxn + "\nROLLBACK\nAsia/Tokyo\nSHOW"},
+
+		// RESET and RESET ALL follow the block too.
+		{"BEGIN; RESET timezone; SHOW timezone; ROLLBACK; SHOW timezone", "BEGIN\nRESET\nUTC\nSHOW\nROLLBACK\nAsia/Tokyo\nSHOW"},
+		{"BEGIN; RESET ALL; SHOW timezone; ROLLBACK; SHOW timezone", "BEGIN\nRESET\nUTC\nSHOW\nROLLBACK\nAsia/Tokyo\nSHOW"},
+		{"BEGIN; SET LOCAL timezone TO DEFAULT; SHOW timezone; COMMIT; SHOW timezone", "BEGIN\nSET\nUTC\nSHOW\nCOMMIT\nAsia/Tokyo\nSHOW"},
+		{"BEGIN; RESET ALL; COMMIT; SHOW timezone", "BEGIN\nRESET\nCOMMIT\nUTC\nSHOW"},
+
+		// search_path and statement_timeout are settings like the others.
+		{"BEGIN; SET search_path = ''; SHOW search_path; ROLLBACK; SHOW search_path", "BEGIN\nSET\n\"\"\nSHOW\nROLLBACK\n\"$user\", public\nSHOW"},
+		{"BEGIN; SET LOCAL statement_timeout = '1s'; SHOW statement_timeout; COMMIT; SHOW statement_timeout", "BEGIN\nSET\n1s\nSHOW\nCOMMIT\n0\nSHOW"},
+
+		{"BEGIN; DISCARD ALL", "BEGIN\nERROR 25001: DISCARD ALL cannot run inside a transaction block"},
+		{"ROLLBACK", "ROLLBACK"},
+	} {
+		check(t, s, tc.sql, tc.want)
 	}
+	if s.TxStatus() != 'I' {
+		t.Errorf("TxStatus %c at the end", s.TxStatus())
+	}
+}
+
+// ParameterStatus follows the transaction: a change rolled back is
+// reported again with the old value; one undone before the report (SET
+// LOCAL outside a block) is not reported.
+func TestReportsFollowTransactions(t *testing.T) {
+	e := newEngine(t)
+	s := newSession(t, e)
+	takes := func(q string) string {
+		t.Helper()
+		mustRun(t, s, q)
+		var out []string
+		for _, kv := range s.TakeReports() {
+			out = append(out, kv[0]+"="+kv[1])
+		}
+		return strings.Join(out, " ")
+	}
+	for _, tc := range []struct{ sql, want string }{
+		{"BEGIN; SET timezone = 'Asia/Tokyo'; SET application_name = 'a'", "TimeZone=Asia/Tokyo application_name=a"},
+		{"ROLLBACK", "application_name= TimeZone=UTC"},
+		{"SET LOCAL timezone = 'Asia/Tokyo'", ""},
+		{"SET timezone = 'Asia/Tokyo'; SET timezone = 'UTC'", ""},
+		{"SET timezone = 'Asia/Tokyo'", "TimeZone=Asia/Tokyo"},
+		{"SET timezone = 'Asia/Tokyo'", ""},
+	} {
+		if got := takes(tc.sql); got != tc.want {
+			t.Errorf("%s: reports %q, want %q", tc.sql, got, tc.want)
+		}
+	}
+}
+
+// RESET, RESET ALL and DISCARD ALL restore the values the startup
+// message gave, as PostgreSQL does.
+func TestResetToStartupValues(t *testing.T) {
+	e := newEngine(t)
+	s, err := e.NewSession("u", "dev", map[string]string{"TimeZone": "Asia/Kolkata"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	check(t, s, "SET timezone = 'UTC'; RESET timezone; SHOW timezone", "SET\nRESET\nAsia/Kolkata\nSHOW")
+	check(t, s, "SET timezone = 'UTC'; RESET ALL; SHOW timezone", "SET\nRESET\nAsia/Kolkata\nSHOW")
+	check(t, s, "SET timezone = 'UTC'; SET timezone TO DEFAULT; SHOW timezone", "SET\nSET\nAsia/Kolkata\nSHOW")
+	check(t, s, "SET timezone = 'UTC'", "SET")
+	check(t, s, "DISCARD ALL", "DISCARD ALL")
+	check(t, s, "SHOW timezone", "Asia/Kolkata\nSHOW")
 }

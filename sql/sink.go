@@ -32,7 +32,7 @@ func (s *Session) bindCreateSink(p *Prepared, cs *parser.CreateSink) error {
 		return sqlerr.NotSupported("KEY ENCODE")
 	}
 	schema, name := splitName(cs.Name)
-	schema, err := checkSchema(schema)
+	schema, err := s.creationSchema(schema, name)
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func (s *Session) bindCreateSink(p *Prepared, cs *parser.CreateSink) error {
 		}
 		query, offset = tree.Stmts[0].Stmt, 0
 	}
-	res, plan, err := s.viewPlan(sqlText, query, offset, cs.EmitOnWindowClose)
+	res, plan, err := s.viewPlan(sqlText, query, offset, cs.EmitOnWindowClose, nil)
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func (s *Session) bindCreateSink(p *Prepared, cs *parser.CreateSink) error {
 	if err != nil {
 		return sqlerr.New(sqlerr.InternalError, "cannot store the sink's query: %v", err)
 	}
-	o := &catalog.Object{Name: name, Schema: schema, Kind: catalog.KindSink, Owner: s.User, Query: text,
+	o := &catalog.Object{Name: name, Schema: schema, Kind: catalog.KindSink, Owner: s.User, Query: text, SearchPath: s.storedSearchPath(),
 		Format: format, Encode: strings.ToUpper(cs.Encode), DependsOn: res.Deps}
 	extra := &mview.SinkExtra{ForceAppendOnly: force && !plan.AppendOnly}
 	pos := map[int]int{} // plan column -> sink column

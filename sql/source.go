@@ -50,7 +50,7 @@ func (s *Session) bindCreateSource(p *Prepared, b *binder.Binder, cs *parser.Cre
 			WithHint("Use CREATE TABLE with the connector to keep the latest row per key.")
 	}
 	schema, name := splitName(cs.Name)
-	schema, err := checkSchema(schema)
+	schema, err := s.creationSchema(schema, name)
 	if err != nil {
 		return err
 	}

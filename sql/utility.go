@@ -11,6 +11,7 @@ import (
 	"github.com/eddy-db/eddy/planner"
 	"github.com/eddy-db/eddy/sql/binder"
 	"github.com/eddy-db/eddy/sql/catalog"
+	"github.com/eddy-db/eddy/sql/functions"
 	"github.com/eddy-db/eddy/sql/parser"
 	"github.com/eddy-db/eddy/sql/sqlerr"
 	"github.com/eddy-db/eddy/sql/types"
@@ -107,13 +108,11 @@ func (s *Session) bindTransaction(p *Prepared, t *pg.TransactionStmt) error {
 		p.txnEnd = true
 		p.utility = func(ctx context.Context, s *Session, _ []types.Datum) (*result, error) {
 			if s.txn == nil || !s.txn.explicit {
-				// In an implicit block (a multi-statement query) COMMIT
-				// commits what the block did so far.
-				if s.txn != nil && s.txn.batch != nil {
-					return &result{tag: "COMMIT"}, s.commit()
-				}
+				// Outside a block, COMMIT warns and commits the implicit
+				// transaction: in a multi-statement query, what the query
+				// did so far (its settings too); the rest runs in a new one.
 				s.warning(sqlerr.NoActiveSQLTransaction, "there is no transaction in progress")
-				return &result{tag: "COMMIT"}, nil
+				return &result{tag: "COMMIT"}, s.commit()
 			}
 			if s.txn.failed {
 				s.rollback()
@@ -129,11 +128,10 @@ func (s *Session) bindTransaction(p *Prepared, t *pg.TransactionStmt) error {
 		p.txnEnd = true
 		p.utility = func(ctx context.Context, s *Session, _ []types.Datum) (*result, error) {
 			if s.txn == nil || !s.txn.explicit {
-				if s.txn != nil && s.txn.batch != nil {
-					s.rollback()
-					return &result{tag: "ROLLBACK"}, nil
-				}
+				// Likewise ROLLBACK warns and rolls the implicit
+				// transaction back.
 				s.warning(sqlerr.NoActiveSQLTransaction, "there is no transaction in progress")
+				s.rollback()
 				return &result{tag: "ROLLBACK"}, nil
 			}
 			s.rollback()
@@ -184,8 +182,15 @@ func setArgValue(n *pg.Node) (string, error) {
 	return "", sqlerr.New(sqlerr.SyntaxError, "syntax error in SET value")
 }
 
+// setLocalWarning is PostgreSQL's warning for SET LOCAL outside a
+// transaction block, where it has no effect.
+const setLocalWarning = "SET LOCAL can only be used in transaction blocks"
+
+// noResetAll are the settings RESET ALL leaves alone, as PostgreSQL does.
+var noResetAll = map[string]bool{"session_authorization": true, "transaction_isolation": true, "transaction_read_only": true}
+
 func (s *Session) bindSet(p *Prepared, b *binder.Binder, v *pg.VariableSetStmt) error {
-	name := strings.ToLower(v.Name)
+	local := v.IsLocal
 	switch v.Kind {
 	case pg.VariableSetKind_VAR_SET_MULTI:
 		// SET TRANSACTION ... / SET SESSION CHARACTERISTICS ...
@@ -195,36 +200,26 @@ func (s *Session) bindSet(p *Prepared, b *binder.Binder, v *pg.VariableSetStmt) 
 		return nil
 	case pg.VariableSetKind_VAR_RESET_ALL:
 		p.utility = func(ctx context.Context, s *Session, _ []types.Datum) (*result, error) {
-			for _, st := range settingList {
-				if !st.readOnly && st.name != "session_authorization" {
-					_ = s.set(st, st.def)
+			for _, st := range sortedSettings() {
+				if !st.readOnly && !noResetAll[strings.ToLower(st.name)] {
+					if err := s.set(st, s.resetValue(st)); err != nil {
+						return nil, err
+					}
 				}
 			}
 			return &result{tag: "RESET"}, nil
 		}
 		return nil
 	}
-	st, ok := lookupSetting(name)
-	if !ok {
-		if strings.Contains(name, ".") {
-			// Custom (extension-style) settings are accepted as PostgreSQL does.
-			st = &setting{name: name}
-			settingsMu.Lock()
-			if old, ok := settingsByName[name]; ok {
-				st = old
-			} else {
-				settingsByName[name] = st
-				settingList = append(settingList, st)
-			}
-			settingsMu.Unlock()
-		} else {
-			return sqlerr.New(sqlerr.UndefinedObject, "unrecognized configuration parameter \"%s\"", v.Name)
-		}
+	st, err := settingToSet(v.Name)
+	if err != nil {
+		return err
 	}
 	if st.readOnly {
 		return sqlerr.New(sqlerr.CantChangeRuntimeParam, "parameter \"%s\" cannot be changed", st.name)
 	}
 	var value string
+	reset := false
 	switch v.Kind {
 	case pg.VariableSetKind_VAR_SET_VALUE:
 		var parts []string
@@ -233,27 +228,61 @@ func (s *Session) bindSet(p *Prepared, b *binder.Binder, v *pg.VariableSetStmt) 
 			if err != nil {
 				return err
 			}
+			if st.listQuote {
+				// Each element is an identifier: SET search_path = "$user",
+				// public, 'a b' stores "$user", public, "a b".
+				str = functions.QuoteIdent(str)
+			}
 			parts = append(parts, str)
 		}
 		value = strings.Join(parts, ", ")
+		if st.check != nil {
+			if _, err := st.check(value); err != nil {
+				return err
+			}
+		}
 	case pg.VariableSetKind_VAR_SET_DEFAULT, pg.VariableSetKind_VAR_RESET:
-		value = st.def
+		reset = true
 	case pg.VariableSetKind_VAR_SET_CURRENT:
 		value = s.vars[strings.ToLower(st.name)]
-	}
-	if st.check != nil {
-		if _, err := st.check(value); err != nil {
-			return err
-		}
 	}
 	tag := "SET"
 	if v.Kind == pg.VariableSetKind_VAR_RESET {
 		tag = "RESET"
 	}
 	p.utility = func(ctx context.Context, s *Session, _ []types.Datum) (*result, error) {
-		return &result{tag: tag}, s.set(st, value)
+		if local && !s.inBlock() {
+			s.warning(sqlerr.NoActiveSQLTransaction, setLocalWarning)
+		}
+		v := value
+		if reset {
+			v = s.resetValue(st)
+		}
+		return &result{tag: tag}, s.assign(st, v, local)
 	}
 	return nil
+}
+
+// settingToSet returns the setting SET or set_config names. An unknown
+// name with a dot is a custom (extension-style) setting, created on first
+// use as PostgreSQL does.
+func settingToSet(name string) (*setting, error) {
+	if st, ok := lookupSetting(name); ok {
+		return st, nil
+	}
+	lower := strings.ToLower(name)
+	if !strings.Contains(lower, ".") {
+		return nil, sqlerr.New(sqlerr.UndefinedObject, "unrecognized configuration parameter \"%s\"", name)
+	}
+	settingsMu.Lock()
+	defer settingsMu.Unlock()
+	if st, ok := settingsByName[lower]; ok {
+		return st, nil
+	}
+	st := &setting{name: lower}
+	settingsByName[lower] = st
+	settingList = append(settingList, st)
+	return st, nil
 }
 
 func (s *Session) bindShow(p *Prepared, b *binder.Binder, x *parser.Show) error {
@@ -358,7 +387,7 @@ func (s *Session) bindShow(p *Prepared, b *binder.Binder, x *parser.Show) error 
 		p.Columns = textCols("Name", "Create Sql")
 		p.utility = func(ctx context.Context, s *Session, _ []types.Datum) (*result, error) {
 			schema, rel := splitName(name)
-			o, ok := s.eng.Catalog.Lookup(schema, rel)
+			o, ok := s.lookupObject(schema, rel)
 			if !ok || o.Kind != want {
 				return nil, sqlerr.New(sqlerr.UndefinedTable, "%s \"%s\" does not exist", catalog.KindNoun(want), name)
 			}
@@ -394,11 +423,12 @@ func (s *Session) bindShow(p *Prepared, b *binder.Binder, x *parser.Show) error 
 // values hidden.
 func redactDefinition(o *catalog.Object) string { return o.Definition }
 
+// splitName splits a possibly qualified name ("" schema when it is not).
 func splitName(name string) (schema, rel string) {
 	if i := strings.LastIndexByte(name, '.'); i >= 0 {
 		return name[:i], name[i+1:]
 	}
-	return catalog.DefaultSchema, name
+	return "", name
 }
 
 // likeMatch matches a SHOW ... LIKE pattern (% and _ wildcards).
@@ -441,7 +471,7 @@ func likeMatch(s, pattern string, fold bool) bool {
 // DESCRIBE layout).
 func (s *Session) describe(name string) ([]types.Row, error) {
 	schema, rel := splitName(name)
-	o, ok := s.eng.Catalog.Lookup(schema, rel)
+	o, ok := s.lookupObject(schema, rel)
 	if !ok || !o.IsRelation() {
 		return nil, sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", name)
 	}

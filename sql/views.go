@@ -38,7 +38,7 @@ func (e *Engine) bindTableExpr(t *catalog.Object, sql string) (planner.Expr, err
 	if err != nil {
 		return nil, err
 	}
-	b := binder.New(sessionEnv{e.internalSession()}, "SELECT "+sql, 0, nil)
+	b := binder.New(sessionEnv{s: e.internalSession()}, "SELECT "+sql, 0, nil)
 	rt := tree.Stmts[0].Stmt.GetSelectStmt().TargetList[0].GetResTarget()
 	cols := make([]types.Column, len(t.Columns))
 	for i, c := range t.Columns {
@@ -47,9 +47,10 @@ func (e *Engine) bindTableExpr(t *catalog.Object, sql string) (planner.Expr, err
 	return b.Expr(rt.Val, cols)
 }
 
-// viewPlan binds a view's query and builds its stream plan.
-func (s *Session) viewPlan(sql string, query *pg.Node, offset int, eowc bool) (*binder.Result, *planner.StreamNode, error) {
-	b := binder.New(sessionEnv{s}, sql, offset, nil)
+// viewPlan binds a view's query and builds its stream plan. Names
+// resolve along path (nil: the session's search path).
+func (s *Session) viewPlan(sql string, query *pg.Node, offset int, eowc bool, path *searchPath) (*binder.Result, *planner.StreamNode, error) {
+	b := binder.New(sessionEnv{s: s, path: path}, sql, offset, nil)
 	b.Streaming = true
 	res, err := b.Select(query)
 	if err != nil {
@@ -82,7 +83,7 @@ func (e *Engine) restoreViews() error {
 		if err != nil || len(tree.Stmts) != 1 {
 			return fmt.Errorf("%s %s: stored query does not parse", catalog.KindNoun(o.Kind), o.Name)
 		}
-		_, plan, err := s.viewPlan(o.Query, tree.Stmts[0].Stmt, 0, extra.EmitOnWindowClose)
+		_, plan, err := s.viewPlan(o.Query, tree.Stmts[0].Stmt, 0, extra.EmitOnWindowClose, objectSearchPath(o))
 		if err != nil {
 			return fmt.Errorf("%s %s: %w", catalog.KindNoun(o.Kind), o.Name, err)
 		}
@@ -98,7 +99,8 @@ func (s *Session) bindCreateMV(p *Prepared, mv *parser.CreateMaterializedView) e
 		return sqlerr.NotSupported("CREATE OR REPLACE MATERIALIZED VIEW")
 	}
 	schema, name := splitName(mv.Name)
-	if _, err := checkSchema(schemaOrEmpty(mv.Name, schema)); err != nil {
+	schema, err := s.creationSchema(schema, name)
+	if err != nil {
 		return err
 	}
 	if len(mv.With) > 0 {
@@ -106,7 +108,7 @@ func (s *Session) bindCreateMV(p *Prepared, mv *parser.CreateMaterializedView) e
 	}
 	// Bind against the statement's own text: the query's locations are
 	// offsets into p.stmt.SQL.
-	res, plan, err := s.viewPlan(p.SQL, mv.Query, p.stmt.Offset, mv.EmitOnWindowClose)
+	res, plan, err := s.viewPlan(p.SQL, mv.Query, p.stmt.Offset, mv.EmitOnWindowClose, nil)
 	if err != nil {
 		return err
 	}
@@ -115,7 +117,7 @@ func (s *Session) bindCreateMV(p *Prepared, mv *parser.CreateMaterializedView) e
 		return sqlerr.New(sqlerr.InternalError, "cannot store the view's query: %v", err)
 	}
 	o := &catalog.Object{Name: name, Schema: schema, Kind: catalog.KindMaterializedView, Owner: s.User,
-		Definition: p.stmt.SQL, Query: text, AppendOnly: plan.AppendOnly}
+		Definition: p.stmt.SQL, Query: text, SearchPath: s.storedSearchPath(), AppendOnly: plan.AppendOnly}
 	names := res.Names
 	if len(mv.Columns) > 0 {
 		if len(mv.Columns) > len(names) {
@@ -164,13 +166,6 @@ func (s *Session) bindCreateMV(p *Prepared, mv *parser.CreateMaterializedView) e
 		return &result{tag: "CREATE_MATERIALIZED_VIEW"}, s.createDataflow(ctx, o, plan, ifNotExists, mview.Extra{EmitOnWindowClose: eowc})
 	}
 	return nil
-}
-
-func schemaOrEmpty(full, schema string) string {
-	if strings.Contains(full, ".") {
-		return schema
-	}
-	return ""
 }
 
 // createDataflow creates a materialized view or a sink: ids are
@@ -230,7 +225,7 @@ func (s *Session) createDataflow(ctx context.Context, tmpl *catalog.Object, plan
 }
 
 func (s *Session) bindExplainCreateMV(p *Prepared, mv *parser.CreateMaterializedView) error {
-	_, plan, err := s.viewPlan(p.SQL, mv.Query, p.stmt.Offset, mv.EmitOnWindowClose)
+	_, plan, err := s.viewPlan(p.SQL, mv.Query, p.stmt.Offset, mv.EmitOnWindowClose, nil)
 	if err != nil {
 		return err
 	}

@@ -32,6 +32,9 @@ type Relation struct {
 	Virtual *planner.Virtual
 	// ViewQuery is the parsed SELECT of a (non-materialized) view.
 	ViewQuery *pg.Node
+	// Env, when set, is the environment ViewQuery binds in (its names
+	// resolve as they did when the view was created).
+	Env Env
 }
 
 // Env is what the binder needs from the session.

@@ -995,7 +995,12 @@ func (b *Binder) rangeVar(rv *pg.RangeVar, s *scope) (planner.Plan, []scopeCol, 
 			cols = append(cols, scopeCol{table: alias, name: c.Name, typ: c.Type, hidden: hidden})
 		}
 	case rel.ViewQuery != nil:
+		env := b.env
+		if rel.Env != nil {
+			b.env = rel.Env
+		}
 		res, err := b.selectNode(rel.ViewQuery, &scope{})
+		b.env = env
 		if err != nil {
 			return nil, nil, nil, err
 		}

@@ -97,6 +97,10 @@ type Object struct {
 	Definition string `json:"definition,omitempty"`
 	// Query is the SELECT of a view, materialized view or sink.
 	Query string `json:"query,omitempty"`
+	// SearchPath is the search_path Query was bound with, when not the
+	// default: its unqualified names resolve along it whenever it is
+	// bound again.
+	SearchPath string `json:"search_path,omitempty"`
 
 	With          []Option `json:"with,omitempty"`
 	Format        string   `json:"format,omitempty"`
