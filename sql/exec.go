@@ -45,6 +45,9 @@ type Prepared struct {
 	// searchPath is the search_path the statement was bound with: names
 	// may resolve differently under another.
 	searchPath string
+	// valueEnv is what the session settings that read and print values
+	// were at binding (see valueEnvKey): constants are folded with them.
+	valueEnv string
 	// readsOnce: the plan reads storage once, so it needs no snapshot.
 	readsOnce bool
 	// txnControl marks BEGIN/COMMIT/ROLLBACK: allowed in a failed transaction.
@@ -102,7 +105,7 @@ func (s *Session) Parse(query string) ([]parser.Statement, error) {
 // the statement came from (for error positions); paramTypes are the
 // client-declared types (nil or Unknown entries are inferred).
 func (s *Session) PrepareStatement(sql string, st parser.Statement, paramTypes []types.Type) (*Prepared, error) {
-	p := &Prepared{SQL: sql, stmt: st, catVersion: s.eng.Catalog.Version(), searchPath: s.vars["search_path"]}
+	p := &Prepared{SQL: sql, stmt: st, catVersion: s.eng.Catalog.Version(), searchPath: s.vars["search_path"], valueEnv: s.valueEnvKey()}
 	b := binder.New(sessionEnv{s: s}, sql, st.Offset, paramTypes)
 	if err := s.bind(p, b); err != nil {
 		return nil, err
@@ -137,7 +140,11 @@ func (s *Session) Prepare(sql string, paramTypes []types.Type) (*Prepared, error
 // the session's cache (simple protocol), binding it on a miss.
 func (s *Session) CachedPrepare(sql string, st parser.Statement) (*Prepared, error) {
 	key := st.SQL
-	if p, ok := s.cache[key]; ok && !s.stale(p) && p.utility == nil {
+	// A literal such as '01/02/2026'::date or '10:00'::timestamptz was
+	// folded under the settings of its binding: PostgreSQL reads the text
+	// of a simple Query anew each time, so a change of TimeZone or
+	// DateStyle binds again.
+	if p, ok := s.cache[key]; ok && !s.stale(p) && p.valueEnv == s.valueEnvKey() && p.utility == nil {
 		return p, nil
 	}
 	p, err := s.PrepareStatement(sql, st, nil)
@@ -239,6 +246,12 @@ func (p *Portal) close() {
 // under another search_path.
 func (s *Session) stale(p *Prepared) bool {
 	return p.catVersion != s.eng.Catalog.Version() || p.searchPath != s.vars["search_path"]
+}
+
+// valueEnvKey sums up the settings that change how values are read and
+// printed.
+func (s *Session) valueEnvKey() string {
+	return s.vars["timezone"] + "\x00" + s.vars["datestyle"] + "\x00" + s.vars["extra_float_digits"] + "\x00" + s.vars["intervalstyle"]
 }
 
 // revalidate re-binds a prepared statement whose tables changed since it
