@@ -13,4 +13,10 @@
 // the right objects. TestFixturesPostgres runs the same statements on
 // PostgreSQL 15 over the same table and views and compares the answers
 // wherever Eddy means to give PostgreSQL's.
+//
+// TestCatalogsPostgres compares the catalogs behind psql's \dC, \do, \dA*,
+// \dL, \dd, \dF* and the other listing commands, and the statistics
+// views, with PostgreSQL 15's: every relation's columns (with the
+// substitutes Eddy uses for the types it lacks), and the casts, operators
+// and btree operator classes Eddy has, which must be PostgreSQL's.
 package pgcatalog
