@@ -31,11 +31,19 @@ import (
 //	system relations           'r' for PostgreSQL's catalog tables, 'v' for the others
 //
 // Sinks are not relations: SHOW SINKS and rw_catalog.rw_sinks list them.
+// A primary key's index uses its key types' btree operator classes
+// (pg_index.indclass). Operators, casts and operator classes derive from
+// the type system and the function library (pgcatalog_ops.go); the
+// statistics views are in pgcatalog_stats.go.
 //
 // OIDs:
 //
 //	11, 2200, 13207, 13208      schemas pg_catalog, public, information_schema, rw_catalog
 //	< 10000                     built-in types and PostgreSQL's catalog tables: PostgreSQL's OIDs
+//	10000 + n                   the n-th operator (pg_operator), by name and argument types
+//	11000 + n                   the n-th cast (pg_cast), by source and target type
+//	11500 + n, 11600 + n        the n-th btree operator family and class, by type
+//	11700 + n, 11900 + n        the rows of pg_amop and pg_amproc
 //	12000 + n                   the n-th built-in function (pg_proc), in name order
 //	14000 + n                   the n-th other system relation, in schema.name order
 //	16384 ...                   user objects: their catalog id (tables, views, sources)
@@ -70,6 +78,12 @@ const (
 	oidLangInternal  uint32 = 12
 	oidLangC         uint32 = 13
 	oidLangSQL       uint32 = 14
+	oidFirstOperator uint32 = 10000
+	oidFirstCast     uint32 = 11000
+	oidFirstOpfamily uint32 = 11500
+	oidFirstOpclass  uint32 = 11600
+	oidFirstAmop     uint32 = 11700
+	oidFirstAmproc   uint32 = 11900
 	oidFirstFunction uint32 = 12000
 	oidFirstSysRel   uint32 = 14000
 	oidFirstDatabase uint32 = 5
@@ -137,6 +151,8 @@ var pgCatalogOIDs = map[string]uint32{
 	"pg_sequence": 2224, "pg_shdescription": 2396, "pg_statistic_ext": 3381, "pg_tablespace": 1213,
 	"pg_trigger": 2620, "pg_type": 1247, "pg_subscription": 6100, "pg_db_role_setting": 2964,
 	"pg_default_acl": 826, "pg_conversion": 2607, "pg_init_privs": 3394, "pg_seclabel": 3596, "pg_shdepend": 1214,
+	"pg_amop": 2602, "pg_amproc": 2603, "pg_opfamily": 2753, "pg_ts_config": 3602, "pg_ts_config_map": 3603,
+	"pg_ts_dict": 3600, "pg_ts_parser": 3601, "pg_ts_template": 3764,
 }
 
 // sysRel is a system relation as pg_class shows it.
@@ -555,15 +571,16 @@ func init() {
 			}
 			t := rels[0]
 			n := len(t.pkey)
-			colls := make([]uint32, n)
+			colls, classes := make([]uint32, n), make([]uint32, n)
 			for i, k := range t.pkey {
 				colls[i] = typeCollation(t.cols[k-1].typ)
+				classes[i] = opclassFor(t.cols[k-1].typ)
 			}
 			rows = append(rows, types.Row{
 				dOid(rels[1].oid), dOid(t.oid), dInt(int64(n)), dInt(int64(n)), dBool(true),
 				dBool(false), dBool(true), dBool(false), dBool(true), dBool(false),
 				dBool(true), dBool(false), dBool(true), dBool(true), dBool(false), dInts(t.pkey),
-				dOids(colls), dOids(make([]uint32, n)), dInts(make([]int, n)), types.Null, types.Null,
+				dOids(colls), dOids(classes), dInts(make([]int, n)), types.Null, types.Null,
 			})
 		}
 		return rows
@@ -729,6 +746,14 @@ func init() {
 	pgView("pg_seclabel", "objoid:oid classoid:oid objsubid:int4 provider:text label:text", noRows)
 	pgView("pg_shdepend", `dbid:oid classid:oid objid:oid objsubid:int4 refclassid:oid refobjid:oid
 		deptype:char`, noRows)
+	// Eddy has no text search.
+	pgView("pg_ts_config", "oid:oid cfgname:name cfgnamespace:oid cfgowner:oid cfgparser:oid", noRows)
+	pgView("pg_ts_config_map", "mapcfg:oid maptokentype:int4 mapseqno:int4 mapdict:oid", noRows)
+	pgView("pg_ts_dict", `oid:oid dictname:name dictnamespace:oid dictowner:oid dicttemplate:oid
+		dictinitoption:text`, noRows)
+	pgView("pg_ts_parser", `oid:oid prsname:name prsnamespace:oid prsstart:regproc prstoken:regproc
+		prsend:regproc prsheadline:regproc prslextype:regproc`, noRows)
+	pgView("pg_ts_template", "oid:oid tmplname:name tmplnamespace:oid tmplinit:regproc tmpllexize:regproc", noRows)
 	pgView("pg_prepared_xacts", "transaction:xid gid:text prepared:timestamptz owner:name database:name", noRows)
 	pgView("pg_sequences", `schemaname:name sequencename:name sequenceowner:name data_type:regtype
 		start_value:int8 min_value:int8 max_value:int8 increment_by:int8 cycle:bool cache_size:int8

@@ -128,18 +128,26 @@ func procByOID(oid uint32) (*proc, bool) {
 	return p, ok
 }
 
-func pgProcRow(p proc, owner types.Datum) types.Row {
+// procArgOIDs is pg_proc.proargtypes: a VARIADIC parameter of a
+// concrete type is its array type.
+func procArgOIDs(p *proc) []uint32 {
 	argOIDs := make([]uint32, len(p.Args))
 	for i, a := range p.Args {
 		argOIDs[i] = functions.TypeOID(a)
 	}
-	variadic := uint32(0)
 	if p.Variadic && len(p.Args) > 0 {
-		last := p.Args[len(p.Args)-1]
-		variadic = functions.TypeOID(last)
-		if !functions.IsPolymorphic(last) {
+		if last := p.Args[len(p.Args)-1]; !functions.IsPolymorphic(last) {
 			argOIDs[len(argOIDs)-1] = types.ArrayOf(last.ID).OID()
 		}
+	}
+	return argOIDs
+}
+
+func pgProcRow(p proc, owner types.Datum) types.Row {
+	argOIDs := procArgOIDs(&p)
+	variadic := uint32(0)
+	if p.Variadic && len(p.Args) > 0 {
+		variadic = functions.TypeOID(p.Args[len(p.Args)-1])
 	}
 	volatile := byte('i')
 	if p.Volatile {
@@ -227,12 +235,23 @@ func (n sessionNames) OIDName(t types.ID, oid uint32) (string, bool) {
 		if name, ok := s.roleName(oid); ok {
 			return functions.QuoteIdent(name), true
 		}
+	case types.Regprocedure:
+		if p, ok := procByOID(oid); ok {
+			return procSignature(p), true
+		}
+	case types.Regoperator:
+		if o, ok := operatorByOID(oid); ok {
+			return o.signature(), true
+		}
 	}
 	return "", false
 }
 
 func (n sessionNames) OIDOf(t types.ID, name string) (uint32, error) {
 	s := n.s
+	if t == types.Regprocedure || t == types.Regoperator {
+		return n.signatureOID(t, name)
+	}
 	parts, err := functions.ParseIdent(name, true)
 	if err != nil {
 		return 0, sqlerr.New(sqlerr.InvalidName, "invalid name syntax")
@@ -294,6 +313,95 @@ func (n sessionNames) OIDOf(t types.ID, name string) (uint32, error) {
 		return 0, sqlerr.New(sqlerr.UndefinedObject, "role \"%s\" does not exist", name)
 	}
 	return 0, sqlerr.New(sqlerr.FeatureNotSupported, "feature not supported: names of type %s", types.Type{ID: t})
+}
+
+// signatureOID reads a function or an operator with its argument types,
+// as regprocedure's and regoperator's input functions do:
+// "lower(text)", "pg_catalog.=(integer, integer)", "-(NONE,integer)".
+func (n sessionNames) signatureOID(t types.ID, s string) (uint32, error) {
+	open := strings.IndexByte(s, '(')
+	if open < 0 {
+		return 0, sqlerr.New(sqlerr.InvalidTextRepresentation, "expected a left parenthesis")
+	}
+	end := strings.LastIndexByte(s, ')')
+	if end < open || strings.TrimSpace(s[end+1:]) != "" {
+		return 0, sqlerr.New(sqlerr.InvalidTextRepresentation, "expected a right parenthesis")
+	}
+	var args []uint32
+	for _, a := range splitTypeList(s[open+1 : end]) {
+		if t == types.Regoperator && strings.EqualFold(a, "none") {
+			args = append(args, 0)
+			continue
+		}
+		d, err := types.ParseText(a, types.TRegtype, n.s.env)
+		if err != nil {
+			return 0, err
+		}
+		args = append(args, uint32(d.Int()))
+	}
+	name := strings.TrimSpace(s[:open])
+	if t == types.Regoperator {
+		name = strings.TrimPrefix(name, "pg_catalog.")
+		switch {
+		case len(args) < 2:
+			return 0, sqlerr.New(sqlerr.UndefinedParameter, "missing argument").
+				WithHint("Use NONE to denote the missing argument of a unary operator.")
+		case len(args) > 2:
+			return 0, sqlerr.New(sqlerr.TooManyArguments, "too many arguments").
+				WithHint("Provide two argument types for operator.")
+		}
+		if oid := operatorOID(name, args[0], args[1]); oid != 0 {
+			return oid, nil
+		}
+		return 0, sqlerr.New(sqlerr.UndefinedFunction, "operator does not exist: %s", s)
+	}
+	parts, err := functions.ParseIdent(name, true)
+	if err != nil || len(parts) > 2 || len(parts) == 2 && parts[0] != "pg_catalog" {
+		return 0, sqlerr.New(sqlerr.UndefinedFunction, "function \"%s\" does not exist", s)
+	}
+	procs()
+	for _, p := range procList.byName[parts[len(parts)-1]] {
+		if oidsEqual(procArgOIDs(p), args) {
+			return p.oid, nil
+		}
+	}
+	return 0, sqlerr.New(sqlerr.UndefinedFunction, "function \"%s\" does not exist", s)
+}
+
+// splitTypeList splits a list of type names at the commas outside
+// parentheses ("numeric(10,2), text"); an empty list has no names.
+func splitTypeList(s string) []string {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				out = append(out, strings.TrimSpace(s[start:i]))
+				start = i + 1
+			}
+		}
+	}
+	return append(out, strings.TrimSpace(s[start:]))
+}
+
+func oidsEqual(a, b []uint32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // relationOID resolves a relation name as regclass does: schema ""
@@ -423,6 +531,20 @@ func (s *Session) relationSize(oid uint32) (types.Datum, error) {
 	return types.NewInt(int64(n)), nil
 }
 
+// tablespaceSize is pg_tablespace_size of a tablespace by OID or, when
+// name is set, by name.
+func (s *Session) tablespaceSize(oid uint32, name string) (types.Datum, error) {
+	switch {
+	case oid == oidTablespaceDef || name == "pg_default":
+		return types.NewInt(int64(s.eng.Store.DiskUsage())), nil
+	case oid == oidTablespaceGlb || name == "pg_global":
+		return types.NewInt(0), nil
+	case name != "":
+		return types.Null, sqlerr.New(sqlerr.UndefinedObject, "tablespace \"%s\" does not exist", name)
+	}
+	return types.Null, nil
+}
+
 func init() {
 	regCat(
 		&catFunc{name: "pg_get_userbyid", args: catArgs(tOid), ret: tName, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
@@ -507,7 +629,7 @@ func init() {
 			return types.Null, nil
 		}},
 		// Eddy has no triggers, rules, extended statistics, partitions,
-		// sequences or comments.
+		// sequences, comments, encoding conversions or text search.
 		nullFunc("pg_get_triggerdef", tText, tOid),
 		nullFunc("pg_get_triggerdef", tText, tOid, tBool),
 		nullFunc("pg_get_ruledef", tText, tOid),
@@ -518,6 +640,33 @@ func init() {
 		nullFunc("pg_get_function_sqlbody", tText, tOid),
 		nullFunc("pg_statistics_obj_is_visible", tBool, tOid),
 		nullFunc("pg_conversion_is_visible", tBool, tOid),
+		nullFunc("pg_ts_config_is_visible", tBool, tOid),
+		nullFunc("pg_ts_dict_is_visible", tBool, tOid),
+		nullFunc("pg_ts_parser_is_visible", tBool, tOid),
+		nullFunc("pg_ts_template_is_visible", tBool, tOid),
+		// Operators and operator classes all live in pg_catalog.
+		&catFunc{name: "pg_operator_is_visible", args: catArgs(tOid), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+			if _, ok := operatorByOID(oidArg(a[0])); ok {
+				return dBool(true), nil
+			}
+			return types.Null, nil
+		}},
+		&catFunc{name: "pg_opclass_is_visible", args: catArgs(tOid), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+			for _, c := range opclasses() {
+				if c.oid == oidArg(a[0]) {
+					return dBool(true), nil
+				}
+			}
+			return types.Null, nil
+		}},
+		&catFunc{name: "pg_opfamily_is_visible", args: catArgs(tOid), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+			for _, c := range opclasses() {
+				if c.family == oidArg(a[0]) {
+					return dBool(true), nil
+				}
+			}
+			return types.Null, nil
+		}},
 		&catFunc{name: "pg_get_functiondef", args: catArgs(tOid), ret: tText, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			p, ok := procByOID(oidArg(a[0]))
 			if !ok {
@@ -536,6 +685,13 @@ func init() {
 				return types.Null, nil
 			}
 			return types.NewInt(int64(s.eng.Store.DiskUsage())), nil
+		}},
+		// The database lives in pg_default; pg_global holds nothing.
+		&catFunc{name: "pg_tablespace_size", args: catArgs(tOid), ret: types.TInt8, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+			return s.tablespaceSize(oidArg(a[0]), "")
+		}},
+		&catFunc{name: "pg_tablespace_size", args: catArgs(tName), ret: types.TInt8, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
+			return s.tablespaceSize(0, a[0].Str())
 		}},
 		&catFunc{name: "pg_collation_is_visible", args: catArgs(tOid), ret: tBool, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			switch oidArg(a[0]) {
@@ -584,7 +740,8 @@ func init() {
 		}
 		return types.NewInt(0), nil
 	}})
-	for _, rt := range []types.Type{types.TRegclass, types.TRegtype, types.TRegproc, types.TRegnamespace, types.TRegrole} {
+	for _, rt := range []types.Type{types.TRegclass, types.TRegtype, types.TRegproc, types.TRegnamespace, types.TRegrole,
+		types.TRegprocedure, types.TRegoperator} {
 		rt := rt
 		regCat(&catFunc{name: "to_" + rt.TypName(), args: catArgs(tText), ret: rt, eval: func(s *Session, a []types.Datum) (types.Datum, error) {
 			d, err := types.ParseText(a[0].Str(), rt, s.env)

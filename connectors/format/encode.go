@@ -66,7 +66,8 @@ func AppendJSONValue(b []byte, d types.Datum, t types.Type) []byte {
 		return strconv.AppendBool(b, d.Bool())
 	case types.Int2, types.Int4, types.Int8:
 		return strconv.AppendInt(b, d.Int(), 10)
-	case types.Oid, types.Regclass, types.Regtype, types.Regproc, types.Regnamespace:
+	case types.Oid, types.Regclass, types.Regtype, types.Regproc, types.Regnamespace, types.Regrole,
+		types.Regprocedure, types.Regoperator:
 		return strconv.AppendUint(b, uint64(uint32(d.Int())), 10)
 	case types.Float4, types.Float8:
 		f := d.Float()

@@ -577,6 +577,8 @@ func (b *Binder) callFunc(name string, args []planner.Expr, loc int32, op string
 		if sf.Variadic || len(casts) != len(args) {
 			casts = argTypes
 		}
+	} else if t, ok := functionStyleCast(name, argTypes); ok && op == "" {
+		return b.coerce(args[0], t, types.CastExplicit, loc)
 	} else {
 		var err error
 		fn, casts, err = functions.Resolve(name, argTypes)
@@ -608,6 +610,32 @@ func (b *Binder) callFunc(name string, args []planner.Expr, loc int32, op string
 		rt = fn.RetFunc(ts)
 	}
 	return &planner.FuncCall{Fn: fn, Args: out, Typ: rt, Op: op}, nil
+}
+
+// functionStyleCast reports whether a call of a type's name with one
+// argument is a cast, as PostgreSQL's func_get_detail decides: when no
+// overload takes the argument's type exactly and the argument is an
+// untyped literal, or converts without a function (binary-coercible, or
+// through its text form): text(5), int8('7'), varchar(name).
+func functionStyleCast(name string, args []types.Type) (types.Type, bool) {
+	if len(args) != 1 {
+		return types.Type{}, false
+	}
+	t, ok := types.ByName(name)
+	if !ok || t.TypName() != name || t.ID == types.Unknown || t.ID == types.Void || t.ID == types.Record {
+		return types.Type{}, false
+	}
+	if functions.HasExactOverload(name, args) {
+		return types.Type{}, false
+	}
+	if args[0].ID == types.Unknown {
+		return t, true
+	}
+	m, ok := types.CastPath(args[0], t)
+	if !ok || m == types.CastFunction || args[0].ID == types.Record && t.IsString() {
+		return types.Type{}, false
+	}
+	return t, true
 }
 
 // windowCall binds row_number(), rank() or dense_rank() OVER (...).
@@ -897,15 +925,17 @@ var cmpOps = map[string]planner.CmpOp{
 	"<": planner.LT, "<=": planner.LE, ">": planner.GT, ">=": planner.GE,
 }
 
+// Comparable reports whether values of type t have the comparison
+// operators =, <>, <, <=, > and >=: every type but json, which has none
+// in PostgreSQL either.
+func Comparable(t types.Type) bool { return t.ID != types.Json }
+
 // binaryOp binds l op r: comparisons generically, anything else through
 // the function library.
 func (b *Binder) binaryOp(op string, l, r planner.Expr, loc int32) (planner.Expr, error) {
 	if c, ok := cmpOps[op]; ok {
-		if l.Type().ID == types.Jsonb || r.Type().ID == types.Jsonb ||
-			l.Type().ID == types.Json || r.Type().ID == types.Json {
-			if l.Type().ID == types.Json || r.Type().ID == types.Json {
-				return nil, b.errAt(loc, sqlerr.UndefinedFunction, "operator does not exist: %s %s %s", l.Type(), op, r.Type())
-			}
+		if !Comparable(l.Type()) || !Comparable(r.Type()) {
+			return nil, b.errAt(loc, sqlerr.UndefinedFunction, "operator does not exist: %s %s %s", l.Type(), op, r.Type())
 		}
 		l, r, err := b.comparable(l, r, op, loc)
 		if err != nil {

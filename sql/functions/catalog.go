@@ -62,6 +62,23 @@ func Signatures() []Signature {
 	return out
 }
 
+// Operators lists the operators of the library, a prefix operator with
+// one argument, ordered as Signatures. The comparisons (=, <>, <, <=, >,
+// >=) are not among them: the binder compares every comparable type.
+func Operators() []Signature {
+	var out []Signature
+	for name, fs := range funcs {
+		if !isOperatorName(name) {
+			continue
+		}
+		for _, f := range fs {
+			out = append(out, Signature{Name: name, Args: f.Args, Ret: f.Ret, Kind: 'f', Strict: !f.NullCall, Volatile: f.Volatile})
+		}
+	}
+	SortSignatures(out)
+	return out
+}
+
 // SortSignatures orders signatures by name, then argument list.
 func SortSignatures(s []Signature) {
 	sort.SliceStable(s, func(i, j int) bool {

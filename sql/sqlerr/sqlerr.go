@@ -83,6 +83,7 @@ const (
 	DependentObjectsStillExist   = "2BP01"
 	ProgramLimitExceeded         = "54000"
 	TooManyColumns               = "54011"
+	TooManyArguments             = "54023"
 	ObjectNotInPrerequisiteState = "55000"
 	QueryCanceled                = "57014"
 	AdminShutdown                = "57P01"

@@ -33,7 +33,7 @@ func AppendBinary(b []byte, d Datum, t Type) ([]byte, error) {
 		return be.AppendUint32(b, uint32(d.i)), nil
 	case Int8:
 		return be.AppendUint64(b, uint64(d.i)), nil
-	case Oid, Regclass, Regtype, Regproc, Regnamespace, Regrole:
+	case Oid, Regclass, Regtype, Regproc, Regnamespace, Regrole, Regprocedure, Regoperator:
 		return be.AppendUint32(b, uint32(d.i)), nil
 	case Float4:
 		return be.AppendUint32(b, math.Float32bits(float32(d.Float()))), nil
@@ -183,7 +183,7 @@ func DecodeBinary(b []byte, t Type) (Datum, error) {
 			return Null, err
 		}
 		return NewInt(int64(be.Uint64(b))), nil
-	case Oid, Regclass, Regtype, Regproc, Regnamespace, Regrole:
+	case Oid, Regclass, Regtype, Regproc, Regnamespace, Regrole, Regprocedure, Regoperator:
 		if err := need(4); err != nil {
 			return Null, err
 		}

@@ -2,6 +2,7 @@ package types
 
 import (
 	"math"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -27,7 +28,7 @@ const (
 var castTable = func() map[[2]ID]CastContext {
 	i, a, e := CastImplicit, CastAssignment, CastExplicit
 	m := map[[2]ID]CastContext{
-		{Bool, Int4}:   e,
+		{Bool, Int4}: e, {Bool, Text}: a, {Bool, Bpchar}: a, {Bool, Varchar}: a,
 		{Bpchar, Char}: a, {Bpchar, Name}: i, {Bpchar, Text}: i, {Bpchar, Varchar}: i,
 		{Char, Bpchar}: a, {Char, Int4}: e, {Char, Text}: i, {Char, Varchar}: a,
 		{Date, Timestamp}: i, {Date, Timestamptz}: i,
@@ -42,6 +43,7 @@ var castTable = func() map[[2]ID]CastContext {
 		{Jsonb, Bool}: e, {Jsonb, Float4}: e, {Jsonb, Float8}: e, {Jsonb, Int2}: e, {Jsonb, Int4}: e,
 		{Jsonb, Int8}: e, {Jsonb, Numeric}: e,
 		{Name, Bpchar}: a, {Name, Text}: i, {Name, Varchar}: a,
+		{Regproc, Regprocedure}: i, {Regprocedure, Regproc}: i,
 		{Numeric, Float4}: i, {Numeric, Float8}: i, {Numeric, Int2}: a, {Numeric, Int4}: a, {Numeric, Int8}: a,
 		{Text, Bpchar}: i, {Text, Char}: a, {Text, Name}: i, {Text, Regclass}: i, {Text, Varchar}: i,
 		{Time, Interval}:  i,
@@ -49,7 +51,7 @@ var castTable = func() map[[2]ID]CastContext {
 		{Timestamptz, Date}: a, {Timestamptz, Time}: a, {Timestamptz, Timestamp}: a,
 		{Varchar, Bpchar}: i, {Varchar, Char}: a, {Varchar, Name}: i, {Varchar, Regclass}: i, {Varchar, Text}: i,
 	}
-	for _, r := range []ID{Oid, Regclass, Regtype, Regproc, Regnamespace, Regrole} {
+	for _, r := range []ID{Oid, Regclass, Regtype, Regproc, Regnamespace, Regrole, Regprocedure, Regoperator} {
 		m[[2]ID{Int2, r}] = i
 		m[[2]ID{Int4, r}] = i
 		m[[2]ID{Int8, r}] = i
@@ -62,6 +64,109 @@ var castTable = func() map[[2]ID]CastContext {
 	}
 	return m
 }()
+
+// CastMethod is pg_cast.castmethod: how a cast converts a value.
+type CastMethod byte
+
+// The cast methods.
+const (
+	// CastFunction: a conversion function runs (pg_cast.castfunc).
+	CastFunction CastMethod = 'f'
+	// CastBinary: the types are binary-coercible; the value is taken as
+	// it is.
+	CastBinary CastMethod = 'b'
+	// CastInOut: the target type's input function reads the value's text
+	// form.
+	CastInOut CastMethod = 'i'
+)
+
+// CastInfo is a cast as pg_cast lists it.
+type CastInfo struct {
+	From, To Type
+	Context  CastContext
+	Method   CastMethod
+}
+
+// Casts lists the casts pg_cast shows, ordered by source and target OID:
+// those of castTable and the length coercions of the types with a
+// modifier (a type to itself: varchar(10) to varchar(5)). Conversions
+// that CastContextOf allows by its rules alone (through the string types'
+// input and output functions, between arrays, vectors to arrays) are not
+// listed, as PostgreSQL does not list them either.
+func Casts() []CastInfo {
+	var out []CastInfo
+	for k, c := range castTable {
+		out = append(out, CastInfo{From: Type{ID: k[0]}, To: Type{ID: k[1]}, Context: c, Method: castMethod(k[0], k[1])})
+	}
+	for id := ID(0); id < numIDs; id++ {
+		if HasTypmod(id) {
+			t := Type{ID: id}
+			out = append(out, CastInfo{From: t, To: t, Context: CastImplicit, Method: CastFunction})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if a, b := out[i].From.OID(), out[j].From.OID(); a != b {
+			return a < b
+		}
+		return out[i].To.OID() < out[j].To.OID()
+	})
+	return out
+}
+
+// CastPath returns how Cast converts a value of type from to type to:
+// CastBinary for the same type (a modifier aside) and binary-coercible
+// types, CastInOut through the text form (from an untyped literal, to and
+// from the string types without a cast of their own, json and jsonb),
+// CastFunction otherwise (castTable's conversions, arrays element by
+// element). ok is false when there is no cast.
+func CastPath(from, to Type) (m CastMethod, ok bool) {
+	if _, ok := CastContextOf(from, to); !ok {
+		return 0, false
+	}
+	switch {
+	case from.SameFamily(to):
+		return CastBinary, true
+	case from.ID == Unknown:
+		return CastInOut, true
+	case from.IsVector() && to == from.VectorArray():
+		return CastBinary, true
+	case from.ID == Array || to.ID == Array || from.IsVector():
+		return CastFunction, true
+	}
+	if _, listed := castTable[[2]ID{from.ID, to.ID}]; listed {
+		return castMethod(from.ID, to.ID), true
+	}
+	return CastInOut, true
+}
+
+// castMethod is how castValue converts between two different types, or
+// applies a modifier when from and to are the same.
+func castMethod(from, to ID) CastMethod {
+	switch {
+	case from == to:
+		return CastFunction
+	case (from == Json || from == Jsonb) && (to == Json || to == Jsonb):
+		// jsonb reads json's text; json prints jsonb's.
+		return CastInOut
+	case binaryCoercible(from, to):
+		return CastBinary
+	}
+	return CastFunction
+}
+
+// binaryCoercible reports whether a value of type from is a value of
+// type to as it is: text, varchar and bpchar among themselves (except
+// from bpchar, whose trailing spaces a cast drops), and integer and the
+// OID types among themselves (the same 32 bits; bigint and smallint
+// convert).
+func binaryCoercible(from, to ID) bool {
+	str := func(id ID) bool { return id == Text || id == Varchar || id == Bpchar }
+	if str(from) && str(to) {
+		return from != Bpchar
+	}
+	oid := func(id ID) bool { return id == Int4 || Type{ID: id}.IsOIDLike() }
+	return oid(from) && oid(to)
+}
 
 // isStringCategory reports whether t is in PostgreSQL's string category
 // (text, varchar, bpchar, name), the types every value converts to and
@@ -185,7 +290,7 @@ func castValue(d Datum, from, to Type, env *Env) (Datum, error) {
 		switch fid {
 		case Int2, Int4, Int8, Float4, Float8, Numeric:
 			return castNumber(d, from, to)
-		case Oid, Regclass, Regtype, Regproc, Regnamespace, Regrole:
+		case Oid, Regclass, Regtype, Regproc, Regnamespace, Regrole, Regprocedure, Regoperator:
 			if tid == Int4 {
 				return NewInt(int64(int32(uint32(d.i)))), nil
 			}
@@ -212,7 +317,7 @@ func castValue(d Datum, from, to Type, env *Env) (Datum, error) {
 			}
 			return NewString(string([]byte{byte(d.i)})), nil
 		}
-	case Oid, Regclass, Regtype, Regproc, Regnamespace, Regrole:
+	case Oid, Regclass, Regtype, Regproc, Regnamespace, Regrole, Regprocedure, Regoperator:
 		switch fid {
 		case Int2, Int4:
 			return NewInt(int64(uint32(int32(d.i)))), nil
@@ -221,7 +326,7 @@ func castValue(d Datum, from, to Type, env *Env) (Datum, error) {
 				return Null, errIntOutOfRange(TOid)
 			}
 			return d, nil
-		case Oid, Regclass, Regtype, Regproc, Regnamespace, Regrole:
+		case Oid, Regclass, Regtype, Regproc, Regnamespace, Regrole, Regprocedure, Regoperator:
 			return d, nil
 		}
 	case Date:
@@ -468,6 +573,49 @@ func castFromJSONB(d Datum, to Type) (Datum, error) {
 // modifier, or for other types, d is returned unchanged.
 func ApplyTypmod(d Datum, t Type) (Datum, error) { return applyTypmod(d, t, false) }
 
+// HasTypmod reports whether values of type id are checked or adjusted
+// for a type modifier (see ApplyTypmod): varchar, bpchar, numeric, time,
+// timestamp and timestamptz.
+func HasTypmod(id ID) bool {
+	switch id {
+	case Varchar, Bpchar, Numeric, Time, Timestamp, Timestamptz:
+		return true
+	}
+	return false
+}
+
+// LengthCoerce applies a type modifier as PostgreSQL's length-coercion
+// functions (varchar(varchar, int4, bool), numeric(numeric, int4), ...)
+// do: typmod is PostgreSQL's (-1 none, n+4 for varchar(n),
+// ((p<<16)|s)+4 for numeric(p,s), the precision for the time types);
+// explicit selects CAST semantics (varchar(n) truncates silently) over
+// assignment semantics (22001 for a longer value).
+func LengthCoerce(d Datum, id ID, typmod int32, explicit bool) (Datum, error) {
+	if typmod < 0 || !HasTypmod(id) {
+		return d, nil
+	}
+	if typmod == 0 && (id == Time || id == Timestamp || id == Timestamptz) {
+		// Precision 0 is not expressible as Type.Mod (0 means none).
+		if d.k != infos[id].kind || d.i == InfinityMicros || d.i == NegInfinityMicros {
+			return d, nil
+		}
+		return roundTime(d, id, 0), nil
+	}
+	return applyTypmod(d, Type{ID: id, Mod: typmod}, explicit)
+}
+
+// roundTime rounds a time, timestamp or timestamptz to prec fractional
+// digits.
+func roundTime(d Datum, id ID, prec int32) Datum {
+	if id == Time {
+		d.i = roundMicros(d.i, prec)
+	} else {
+		// PostgreSQL rounds half away from its epoch, 2000-01-01.
+		d.i = roundMicros(d.i-pgEpochMicros, prec) + pgEpochMicros
+	}
+	return d
+}
+
 func applyTypmod(d Datum, t Type, explicit bool) (Datum, error) {
 	if t.Mod == 0 || d.k == KNull {
 		return d, nil
@@ -511,13 +659,7 @@ func applyTypmod(d Datum, t Type, explicit bool) (Datum, error) {
 		if d.i == InfinityMicros || d.i == NegInfinityMicros {
 			return d, nil
 		}
-		if t.ID == Time {
-			d.i = roundMicros(d.i, t.Mod)
-		} else {
-			// PostgreSQL rounds half away from its epoch, 2000-01-01.
-			d.i = roundMicros(d.i-pgEpochMicros, t.Mod) + pgEpochMicros
-		}
-		return d, nil
+		return roundTime(d, t.ID, t.Mod), nil
 	case Array:
 		if d.k != KArray {
 			return d, nil

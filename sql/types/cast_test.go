@@ -346,3 +346,131 @@ func TestApplyTypmod(t *testing.T) {
 		t.Errorf("message %q", e.Message)
 	}
 }
+
+// castSamples are values of the types the binary-coercible and I/O casts
+// start from.
+var castSamples = map[ID][]Datum{
+	Text: {NewString(""), NewString("a b  ")}, Varchar: {NewString("x ")}, Bpchar: {NewString("ab  ")},
+	Int4: {NewInt(-1), NewInt(7), NewInt(-2147483648)}, Oid: {NewInt(4294967295), NewInt(16384)},
+	Regclass: {NewInt(1259)}, Regtype: {NewInt(23)}, Regproc: {NewInt(12001)}, Regnamespace: {NewInt(11)},
+	Regrole: {NewInt(10)}, Regprocedure: {NewInt(12001)}, Regoperator: {NewInt(10001)},
+	Json: {NewJSON(`{"b": 1,  "a":[1, 2]}`)}, Jsonb: {NewJSON(`{"a": [1, 2], "b": 1}`)},
+}
+
+// TestCasts checks what pg_cast lists against what Cast does: every
+// listed cast has CastContextOf's context, a binary-coercible cast keeps
+// the value (the same string, the same 32 bits), an I/O cast reads the
+// text form, and CastPath agrees.
+func TestCasts(t *testing.T) {
+	seen := map[[2]Type]bool{}
+	var prev CastInfo
+	for i, c := range Casts() {
+		k := [2]Type{c.From, c.To}
+		if seen[k] {
+			t.Errorf("%s -> %s listed twice", c.From, c.To)
+		}
+		seen[k] = true
+		if i > 0 && (prev.From.OID() > c.From.OID() || prev.From.OID() == c.From.OID() && prev.To.OID() >= c.To.OID()) {
+			t.Errorf("%s -> %s after %s -> %s: not ordered by OIDs", c.From, c.To, prev.From, prev.To)
+		}
+		prev = c
+		if ctx, ok := CastContextOf(c.From, c.To); !ok || ctx != c.Context {
+			t.Errorf("%s -> %s: listed with context %d, CastContextOf gives %d, %v", c.From, c.To, c.Context, ctx, ok)
+		}
+		if c.From == c.To {
+			if !HasTypmod(c.From.ID) || c.Method != CastFunction {
+				t.Errorf("%s -> %s: a length coercion of a type without one, or method %c", c.From, c.To, c.Method)
+			}
+			continue
+		}
+		if m, ok := CastPath(c.From, c.To); !ok || m != c.Method {
+			t.Errorf("%s -> %s: method %c, CastPath gives %c, %v", c.From, c.To, c.Method, m, ok)
+		}
+		if c.Method == CastFunction {
+			continue
+		}
+		samples := castSamples[c.From.ID]
+		if len(samples) == 0 {
+			t.Errorf("%s -> %s (method %c): no samples of %s", c.From, c.To, c.Method, c.From)
+		}
+		for _, d := range samples {
+			got, err := Cast(d, c.From, c.To, nil)
+			if err != nil {
+				t.Errorf("%s -> %s of %v: %v", c.From, c.To, d, err)
+				continue
+			}
+			switch c.Method {
+			case CastBinary:
+				same := got.Kind() == d.Kind()
+				if d.Kind() == KInt {
+					same = same && uint32(got.Int()) == uint32(d.Int())
+				} else {
+					same = same && got.Str() == d.Str()
+				}
+				if !same {
+					t.Errorf("%s -> %s of %v gives %v: binary-coercible casts keep the value", c.From, c.To, d, got)
+				}
+			case CastInOut:
+				want, err := ParseText(FormatText(d, c.From, nil), c.To, nil)
+				if err != nil || Compare(got, want) != 0 {
+					t.Errorf("%s -> %s of %v gives %v, its text read as %s gives %v, %v", c.From, c.To, d, got, c.To, want, err)
+				}
+			}
+		}
+	}
+	// Casts CastContextOf allows by its rules are not listed.
+	for _, k := range [][2]Type{{TInt4, TText}, {TText, TInt4}, {ArrayOf(Int4), ArrayOf(Int8)}, {TInt2Vector, ArrayOf(Int2)}} {
+		if seen[k] {
+			t.Errorf("%s -> %s is listed", k[0], k[1])
+		}
+	}
+	for _, c := range []struct {
+		from, to Type
+		m        CastMethod
+	}{
+		{TInt4, TText, CastInOut}, {TText, TDate, CastInOut}, {TUnknown, TInt4, CastInOut},
+		{varcharN(3), TVarchar, CastBinary}, {TInt2Vector, ArrayOf(Int2), CastBinary},
+		{ArrayOf(Int4), ArrayOf(Int8), CastFunction}, {TInt4, TInt8, CastFunction}, {TText, TRegclass, CastFunction},
+	} {
+		if m, ok := CastPath(c.from, c.to); !ok || m != c.m {
+			t.Errorf("CastPath(%s, %s) = %c, %v; want %c", c.from, c.to, m, ok, c.m)
+		}
+	}
+	if _, ok := CastPath(TBool, TDate); ok {
+		t.Errorf("CastPath(boolean, date) found a cast")
+	}
+}
+
+// TestLengthCoerce applies modifiers as PostgreSQL's length-coercion
+// functions do, precision 0 of the time types included.
+func TestLengthCoerce(t *testing.T) {
+	ts, _ := ParseText("2020-01-01 00:00:00.6", TTimestamp, nil)
+	cases := []struct {
+		d        Datum
+		id       ID
+		typmod   int32
+		explicit bool
+		want     string
+		code     string
+	}{
+		{NewString("abcdef"), Varchar, 3 + 4, true, "abc", ""},
+		{NewString("abcdef"), Varchar, 3 + 4, false, "", sqlerr.StringDataRightTruncation},
+		{NewString("ab"), Bpchar, 4 + 4, false, "ab  ", ""},
+		{NewString("abcdef"), Varchar, -1, false, "abcdef", ""},
+		{ts, Timestamp, 0, false, "2020-01-01 00:00:01", ""},
+		{ts, Timestamp, 1, false, "2020-01-01 00:00:00.6", ""},
+		{ts, Timestamp, -1, false, "2020-01-01 00:00:00.6", ""},
+	}
+	for _, c := range cases {
+		got, err := LengthCoerce(c.d, c.id, c.typmod, c.explicit)
+		if c.code != "" {
+			if sqlerr.Code(err) != c.code {
+				t.Errorf("LengthCoerce(%v, %s, %d): error %v, want %s", c.d, Type{ID: c.id}, c.typmod, err, c.code)
+			}
+			continue
+		}
+		if err != nil || FormatText(got, Type{ID: c.id}, nil) != c.want {
+			t.Errorf("LengthCoerce(%v, %s, %d) = %v, %v; want %s", c.d, Type{ID: c.id}, c.typmod, got, err, c.want)
+		}
+	}
+}

@@ -13,9 +13,10 @@ type Env struct {
 	// output, as PostgreSQL 12+ prints floats).
 	ExtraFloatDigits int
 	// Names, when set, gives the reg* types (regclass, regtype, regproc,
-	// regnamespace) their names: values print as the object's name and
-	// input accepts names. Without it they print and read numeric OIDs
-	// (regtype still names the built-in types).
+	// regprocedure, regoperator, regnamespace, regrole) their names:
+	// values print as the object's name and input accepts names. Without
+	// it they print and read numeric OIDs (regtype still names the
+	// built-in types).
 	Names OIDNames
 	// DateOrder is the field order DateStyle gives dates such as
 	// 01/02/2026 (MDY by default).

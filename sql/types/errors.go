@@ -57,7 +57,7 @@ func errIntOutOfRange(t Type) *sqlerr.Error {
 		return sqlerr.New(sqlerr.NumericValueOutOfRange, "smallint out of range")
 	case Int8:
 		return sqlerr.New(sqlerr.NumericValueOutOfRange, "bigint out of range")
-	case Oid, Regclass, Regtype, Regproc, Regnamespace, Regrole:
+	case Oid, Regclass, Regtype, Regproc, Regnamespace, Regrole, Regprocedure, Regoperator:
 		return sqlerr.New(sqlerr.NumericValueOutOfRange, "OID out of range")
 	}
 	return sqlerr.New(sqlerr.NumericValueOutOfRange, "integer out of range")

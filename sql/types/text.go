@@ -37,7 +37,7 @@ func AppendText(b []byte, d Datum, t Type, env *Env) []byte {
 			return append(b, rt.String()...)
 		}
 		return appendRegName(b, d, t, env)
-	case Regclass, Regproc, Regnamespace, Regrole:
+	case Regclass, Regproc, Regnamespace, Regrole, Regprocedure, Regoperator:
 		return appendRegName(b, d, t, env)
 	case Oid:
 		return strconv.AppendUint(b, uint64(uint32(d.i)), 10)
@@ -114,7 +114,7 @@ func ParseText(s string, t Type, env *Env) (Datum, error) {
 		return NewInt(v), err
 	case Oid:
 		return parseOid(s, t)
-	case Regclass, Regtype, Regproc, Regnamespace, Regrole:
+	case Regclass, Regtype, Regproc, Regnamespace, Regrole, Regprocedure, Regoperator:
 		return parseReg(s, t, env)
 	case Float4, Float8:
 		f, err := parseFloat(s, t)
@@ -426,12 +426,16 @@ func parseVector(s string, t Type) (Datum, error) {
 	return NewArray(elems), nil
 }
 
-// appendRegName is the output function of regclass, regtype, regproc and
-// regnamespace: the object's name, or its OID as a number when the object
-// does not exist (0 prints as "-", as in PostgreSQL).
+// appendRegName is the output function of the reg* types: the object's
+// name (with its argument types for regprocedure and regoperator), or its
+// OID as a number when the object does not exist (0 prints as "-", as a
+// regoperator "0", as in PostgreSQL).
 func appendRegName(b []byte, d Datum, t Type, env *Env) []byte {
 	oid := uint32(d.i)
 	if oid == 0 {
+		if t.ID == Regoperator {
+			return append(b, '0')
+		}
 		return append(b, '-')
 	}
 	if n := env.names(); n != nil {

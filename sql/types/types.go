@@ -50,6 +50,10 @@ const (
 	Int2Vector
 	OidVector
 	Regrole
+	// Regprocedure and Regoperator name a function or an operator with
+	// its argument types: "lower(text)", "+(integer,integer)".
+	Regprocedure
+	Regoperator
 	numIDs
 )
 
@@ -96,6 +100,8 @@ var (
 	TInt2Vector   = Type{ID: Int2Vector}
 	TOidVector    = Type{ID: OidVector}
 	TRegrole      = Type{ID: Regrole}
+	TRegprocedure = Type{ID: Regprocedure}
+	TRegoperator  = Type{ID: Regoperator}
 )
 
 // ArrayOf returns the array type whose elements have type elem.
@@ -166,6 +172,8 @@ var infos = [numIDs]typeInfo{
 	Int2Vector:   {22, 1006, "int2vector", "int2vector", -1, KArray, 'A'},
 	OidVector:    {30, 1013, "oidvector", "oidvector", -1, KArray, 'A'},
 	Regrole:      {4096, 4097, "regrole", "regrole", 4, KInt, 'N'},
+	Regprocedure: {2202, 2207, "regprocedure", "regprocedure", 4, KInt, 'N'},
+	Regoperator:  {2204, 2208, "regoperator", "regoperator", 4, KInt, 'N'},
 }
 
 // OID returns PostgreSQL's pg_type OID for t (the array type's OID for
@@ -270,7 +278,7 @@ func (t Type) IsTime() bool { return t.ID == Date || t.ID == Timestamp || t.ID =
 // IsOIDLike reports whether t is oid or one of the reg* alias types.
 func (t Type) IsOIDLike() bool {
 	switch t.ID {
-	case Oid, Regclass, Regtype, Regproc, Regnamespace, Regrole:
+	case Oid, Regclass, Regtype, Regproc, Regnamespace, Regrole, Regprocedure, Regoperator:
 		return true
 	}
 	return false
@@ -381,8 +389,12 @@ func ByName(name string) (Type, bool) {
 		return TRegclass, true
 	case "regtype":
 		return TRegtype, true
-	case "regproc", "regprocedure":
+	case "regproc":
 		return TRegproc, true
+	case "regprocedure":
+		return TRegprocedure, true
+	case "regoperator":
+		return TRegoperator, true
 	case "regnamespace":
 		return TRegnamespace, true
 	case "regrole":

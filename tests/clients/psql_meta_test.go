@@ -124,6 +124,124 @@ name|character varying||||
 Server: datagen
 FDW options: ("fields.id.kind" 'sequence', "fields.id.start" '1', "fields.id.end" '10', "datagen.rows.per.second" '10')
 `},
+	// Casts, operators and operator classes: as PostgreSQL's for the
+	// types Eddy has, the operators without functions of their own.
+	{`\dC jsonb`, `List of casts
+Source type|Target type|Function|Implicit?
+json|jsonb|(with inout)|in assignment
+jsonb|bigint|int8|no
+jsonb|boolean|bool|no
+jsonb|double precision|float8|no
+jsonb|integer|int4|no
+jsonb|json|(with inout)|in assignment
+jsonb|numeric|numeric|no
+jsonb|real|float4|no
+jsonb|smallint|int2|no
+(9 rows)
+`},
+	{`\do ||`, `List of operators
+Schema|Name|Left arg type|Right arg type|Result type|Description
+pg_catalog||||anyarray|anyarray|anyarray|
+pg_catalog||||anyarray|anyelement|anyarray|
+pg_catalog||||anyelement|anyarray|anyarray|
+pg_catalog||||anynonarray|text|text|
+pg_catalog||||bytea|bytea|bytea|
+pg_catalog||||jsonb|jsonb|jsonb|
+pg_catalog||||text|anynonarray|text|
+pg_catalog||||text|text|text|
+(8 rows)
+`},
+	{`\do+ = integer integer`, `List of operators
+Schema|Name|Left arg type|Right arg type|Result type|Function|Description
+pg_catalog|=|integer|integer|boolean|-|
+(1 row)
+`},
+	{`\dAc btree int*`, `List of operator classes
+AM|Input type|Storage type|Operator class|Default?
+btree|bigint||int8_ops|yes
+btree|integer||int4_ops|yes
+btree|interval||interval_ops|yes
+btree|smallint||int2_ops|yes
+(4 rows)
+`},
+	{`\dAf btree int4*`, `List of operator families
+AM|Operator family|Applicable types
+btree|int4_ops|integer
+(1 row)
+`},
+	{`\dAo btree int4_ops`, `List of operators of operator families
+AM|Operator family|Operator|Strategy|Purpose
+btree|int4_ops|<(integer,integer)|1|search
+btree|int4_ops|<=(integer,integer)|2|search
+btree|int4_ops|=(integer,integer)|3|search
+btree|int4_ops|>=(integer,integer)|4|search
+btree|int4_ops|>(integer,integer)|5|search
+(5 rows)
+`},
+	{`\dAp btree int4_ops`, `List of support functions of operator families
+AM|Operator family|Registered left type|Registered right type|Number|Function
+btree|int4_ops|integer|integer|1|btint4cmp
+(1 row)
+`},
+	// Languages: no procedural one (PostgreSQL's \dL lists plpgsql).
+	{`\dL`, `List of languages
+Name|Owner|Trusted|Description
+(0 rows)
+`},
+	{`\dLS`, `List of languages
+Name|Owner|Trusted|Description
+c|root|f|
+internal|root|f|
+sql|root|t|
+(3 rows)
+`},
+	{`\dp`, `Access privileges
+Schema|Name|Type|Access privileges|Column privileges|Policies
+public|metrics|table|||
+public|mv_metrics|materialized view|||
+public|src|foreign table|||
+public|v_metrics|view|||
+(4 rows)
+`},
+	// What Eddy has none of.
+	{`\dd`, `Object descriptions
+Schema|Name|Object|Description
+(0 rows)
+`},
+	{`\dy`, `List of event triggers
+Name|Event|Owner|Enabled|Function|Tags
+(0 rows)
+`},
+	{`\dF`, `List of text search configurations
+Schema|Name|Description
+(0 rows)
+`},
+	{`\dX`, `List of extended statistics
+Schema|Name|Definition|Ndistinct|Dependencies|MCV
+(0 rows)
+`},
+	{`\dRp`, `List of publications
+Name|Owner|All tables|Inserts|Updates|Deletes|Truncates|Via root
+(0 rows)
+`},
+	{`\dRs`, `List of subscriptions
+Name|Owner|Enabled|Publication
+(0 rows)
+`},
+	{`\dc`, `List of conversions
+Schema|Name|Source|Destination|Default?
+(0 rows)
+`},
+	{`\deu`, `List of user mappings
+Server|User name
+(0 rows)
+`},
+	// The source's connector is a foreign server and wrapper.
+	{`\des`, `List of foreign servers
+Name|Owner|Foreign-data wrapper
+datagen|root|datagen
+(1 row)
+`},
 }
 
 // TestPsqlMeta runs psql's \d family against Eddy: psql must print no

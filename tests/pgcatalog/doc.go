@@ -20,4 +20,10 @@
 // Grafana would draw from a windowed materialized view, comparing them
 // with those from PostgreSQL 15 over the same rows; TestGrafanaSchemaHandler
 // runs the schema look-ups Grafana sends with parameters.
+//
+// TestCatalogsPostgres compares the catalogs behind psql's \dC, \do, \dA*,
+// \dL, \dd, \dF* and the other listing commands, and the statistics
+// views, with PostgreSQL 15's: every relation's columns (with the
+// substitutes Eddy uses for the types it lacks), and the casts, operators
+// and btree operator classes Eddy has, which must be PostgreSQL's.
 package pgcatalog
