@@ -72,5 +72,5 @@ func TestCatalogReferences(t *testing.T) {
 		WHERE i.indrelid = 'cat_keys'::regclass AND c.oid = i.indclass[k] ORDER BY k`,
 		"int4_ops\ntext_ops\noid_ops\ndate_ops\nSELECT 4")
 	// A catalog relation Eddy does not have fails with its name.
-	check(t, s, "SELECT * FROM pg_catalog.pg_statistic", `ERROR 42P01: relation "pg_statistic" does not exist`)
+	check(t, s, "SELECT * FROM pg_catalog.pg_statistic", `ERROR 42P01: relation "pg_catalog.pg_statistic" does not exist`)
 }
