@@ -68,7 +68,7 @@ func (b *builder) agg(n *planner.StreamNode, info stream.Info) (stream.Operator,
 		}
 	}
 	a, err := stream.NewHashAgg(stream.HashAggConfig{Input: in, GroupBy: n.GroupBy, Aggs: defs, Info: info, Fragment: b.j.frag,
-		Fn: streamFnContext(), Groups: groups, Multisets: multisets, EOWC: n.EOWC, WindowCol: n.WindowCol, Global: len(n.GroupBy) == 0,
+		Fn: b.fn, Groups: groups, Multisets: multisets, EOWC: n.EOWC, WindowCol: n.WindowCol, Global: len(n.GroupBy) == 0,
 		WindowFirst: len(n.GroupBy) > 0 && slices.Contains(src.WindowCols, n.GroupBy[0])})
 	if err != nil {
 		return nil, err

@@ -199,7 +199,7 @@ func (m *Manager) newJob(stmt context.Context, obj *catalog.Object, plan *planne
 	}
 	ctx, cancel := context.WithCancel(m.ctx)
 	j := &job{id: obj.ID, obj: obj, plan: plan, frag: stream.NewFragment(m.store), ctx: ctx, cancel: cancel, done: make(chan struct{})}
-	b := &builder{m: m, j: j, ids: extra.StateTables, fresh: fresh, stmt: stmt}
+	b := &builder{m: m, j: j, ids: extra.StateTables, fresh: fresh, stmt: stmt, fn: m.fnContext(obj)}
 	ok := false
 	defer func() {
 		if !ok {
@@ -265,6 +265,7 @@ type builder struct {
 	next  int
 	fresh bool
 	stmt  context.Context
+	fn    *functions.Context
 	snap  *storage.Snapshot
 	// shared hands the snapshot to the sources that backfill from it;
 	// the last one to finish closes it.
@@ -366,10 +367,19 @@ func infoOf(n *planner.StreamNode) stream.Info {
 	return stream.Info{Types: n.Types(), Key: n.Key, Kind: kind}
 }
 
-// streamFnContext is the function context of stream expressions: UTC,
-// PostgreSQL's default float output.
+// streamFnContext is the function context of a table's stream
+// expressions (watermarks): UTC, PostgreSQL's default float output.
 func streamFnContext() *functions.Context {
 	return &functions.Context{Env: types.DefaultEnv}
+}
+
+// fnContext is the function context of a view's stream expressions: the
+// time zone and date order the view was created with.
+func (m *Manager) fnContext(obj *catalog.Object) *functions.Context {
+	if m.ValueEnv == nil {
+		return streamFnContext()
+	}
+	return &functions.Context{Env: m.ValueEnv(obj)}
 }
 
 // watermarkExpr compiles a table's WATERMARK expression.
@@ -386,7 +396,7 @@ func (m *Manager) watermarkExpr(t *catalog.Object, sql string) (executor.EvalFun
 }
 
 func (b *builder) compile(e planner.Expr) (executor.EvalFunc, error) {
-	ec := &executor.Context{Fn: streamFnContext()}
+	ec := &executor.Context{Fn: b.fn}
 	f, err := ec.Compile(e)
 	if err != nil {
 		return nil, err
@@ -402,7 +412,7 @@ func (b *builder) constRows(n *planner.StreamNode) ([][]types.Datum, error) {
 		rows = append(rows, append(r[:len(r):len(r)], types.NewInt(int64(len(rows)))))
 	}
 	if n.Series != nil {
-		ec := &executor.Context{Ctx: b.stmt, Fn: streamFnContext()}
+		ec := &executor.Context{Ctx: b.stmt, Fn: b.fn}
 		next, err := ec.FuncScanRows(n.Series)
 		if err != nil {
 			return nil, err

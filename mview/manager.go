@@ -32,6 +32,7 @@ import (
 	"github.com/eddy-db/eddy/planner"
 	"github.com/eddy-db/eddy/sql/catalog"
 	"github.com/eddy-db/eddy/sql/sqlerr"
+	"github.com/eddy-db/eddy/sql/types"
 	"github.com/eddy-db/eddy/storage"
 )
 
@@ -58,6 +59,9 @@ type Manager struct {
 	// BindExpr binds an expression over a table's columns (watermark
 	// definitions are stored as SQL text).
 	BindExpr func(t *catalog.Object, sql string) (planner.Expr, error)
+	// ValueEnv gives a view's dataflow the time zone and date order its
+	// query was bound with (nil: UTC, MDY).
+	ValueEnv func(obj *catalog.Object) *types.Env
 
 	interval atomic.Int64 // barrier interval in ns
 	coord    *coordinator

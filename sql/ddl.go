@@ -441,6 +441,7 @@ func (s *Session) bindCreateView(p *Prepared, b *binder.Binder, v *pg.ViewStmt) 
 	}
 	o := &catalog.Object{Name: v.View.Relname, Schema: schema, Kind: catalog.KindView, Owner: s.User, Definition: p.stmt.SQL, Query: text,
 		SearchPath: s.storedSearchPath()}
+	o.TimeZone, o.DateStyle = s.storedValueSettings()
 	names := res.Names
 	for i, a := range v.Aliases {
 		if i < len(names) {

@@ -18,6 +18,7 @@ import (
 	"github.com/eddy-db/eddy/mview"
 	"github.com/eddy-db/eddy/sql/catalog"
 	"github.com/eddy-db/eddy/sql/sqlerr"
+	"github.com/eddy-db/eddy/sql/types"
 	"github.com/eddy-db/eddy/storage"
 )
 
@@ -76,6 +77,7 @@ func Open(dir string, opts Options) (*Engine, error) {
 	e.nextPID.Store(1000)
 	e.MV = mview.New(st, cat, opts.Logger)
 	e.MV.BindExpr = e.bindTableExpr
+	e.MV.ValueEnv = func(o *catalog.Object) *types.Env { return valueEnvOf(nil, o) }
 	e.MV.Database = e.opts.Databases[0]
 	if opts.BarrierInterval > 0 {
 		e.MV.SetBarrierInterval(opts.BarrierInterval)

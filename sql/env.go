@@ -20,11 +20,19 @@ import (
 type sessionEnv struct {
 	s    *Session
 	path *searchPath
+	// env, when set, is the value settings constants are read with
+	// instead of the session's (those of a view's query).
+	env *types.Env
 }
 
 var _ binder.Env = sessionEnv{}
 
-func (e sessionEnv) TypesEnv() *types.Env { return e.s.env }
+func (e sessionEnv) TypesEnv() *types.Env {
+	if e.env != nil {
+		return e.env
+	}
+	return e.s.env
+}
 
 // systemRelation builds a virtual relation for a session.
 type systemRelation func(s *Session) *planner.Virtual
@@ -65,8 +73,9 @@ func (e sessionEnv) Relation(schema, name string) (*binder.Relation, error) {
 		if err != nil {
 			return nil, err
 		}
-		// The view's query resolves names along the view's search path.
-		return &binder.Relation{Obj: o, ViewQuery: q, Env: sessionEnv{s: s, path: objectSearchPath(o)}}, nil
+		// The view's query resolves names along the view's search path
+		// and reads its constants under the view's settings.
+		return &binder.Relation{Obj: o, ViewQuery: q, Env: sessionEnv{s: s, path: objectSearchPath(o), env: valueEnvOf(s.env, o)}}, nil
 	}
 	return &binder.Relation{Obj: o}, nil
 }

@@ -262,15 +262,7 @@ func (s *Session) apply(st *setting, v string) error {
 		n, _ := strconv.Atoi(v)
 		s.env.ExtraFloatDigits = n
 	case "datestyle":
-		// checkDateStyle normalised v to "ISO, <order>".
-		switch {
-		case strings.HasSuffix(v, "DMY"):
-			s.env.DateOrder = types.DateOrderDMY
-		case strings.HasSuffix(v, "YMD"):
-			s.env.DateOrder = types.DateOrderYMD
-		default:
-			s.env.DateOrder = types.DateOrderMDY
-		}
+		s.env.DateOrder = dateOrderOf(v)
 	case "application_name":
 		s.mu.Lock()
 		s.appName = v

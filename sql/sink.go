@@ -101,6 +101,7 @@ func (s *Session) bindCreateSink(p *Prepared, cs *parser.CreateSink) error {
 	}
 	o := &catalog.Object{Name: name, Schema: schema, Kind: catalog.KindSink, Owner: s.User, Query: text, SearchPath: s.storedSearchPath(),
 		Format: format, Encode: strings.ToUpper(cs.Encode), DependsOn: res.Deps}
+	o.TimeZone, o.DateStyle = s.storedValueSettings()
 	extra := &mview.SinkExtra{ForceAppendOnly: force && !plan.AppendOnly}
 	pos := map[int]int{} // plan column -> sink column
 	for i, c := range plan.Cols {

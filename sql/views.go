@@ -48,9 +48,14 @@ func (e *Engine) bindTableExpr(t *catalog.Object, sql string) (planner.Expr, err
 }
 
 // viewPlan binds a view's query and builds its stream plan. Names
-// resolve along path (nil: the session's search path).
-func (s *Session) viewPlan(sql string, query *pg.Node, offset int, eowc bool, path *searchPath) (*binder.Result, *planner.StreamNode, error) {
-	b := binder.New(sessionEnv{s: s, path: path}, sql, offset, nil)
+// resolve along the search path of o, the stored view, and constants
+// are read under its settings (o nil: the session's, for a new view).
+func (s *Session) viewPlan(sql string, query *pg.Node, offset int, eowc bool, o *catalog.Object) (*binder.Result, *planner.StreamNode, error) {
+	env := sessionEnv{s: s}
+	if o != nil {
+		env.path, env.env = objectSearchPath(o), valueEnvOf(s.env, o)
+	}
+	b := binder.New(env, sql, offset, nil)
 	b.Streaming = true
 	res, err := b.Select(query)
 	if err != nil {
@@ -83,7 +88,7 @@ func (e *Engine) restoreViews() error {
 		if err != nil || len(tree.Stmts) != 1 {
 			return fmt.Errorf("%s %s: stored query does not parse", catalog.KindNoun(o.Kind), o.Name)
 		}
-		_, plan, err := s.viewPlan(o.Query, tree.Stmts[0].Stmt, 0, extra.EmitOnWindowClose, objectSearchPath(o))
+		_, plan, err := s.viewPlan(o.Query, tree.Stmts[0].Stmt, 0, extra.EmitOnWindowClose, o)
 		if err != nil {
 			return fmt.Errorf("%s %s: %w", catalog.KindNoun(o.Kind), o.Name, err)
 		}
@@ -118,6 +123,7 @@ func (s *Session) bindCreateMV(p *Prepared, mv *parser.CreateMaterializedView) e
 	}
 	o := &catalog.Object{Name: name, Schema: schema, Kind: catalog.KindMaterializedView, Owner: s.User,
 		Definition: p.stmt.SQL, Query: text, SearchPath: s.storedSearchPath(), AppendOnly: plan.AppendOnly}
+	o.TimeZone, o.DateStyle = s.storedValueSettings()
 	names := res.Names
 	if len(mv.Columns) > 0 {
 		if len(mv.Columns) > len(names) {

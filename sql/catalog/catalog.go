@@ -101,6 +101,12 @@ type Object struct {
 	// default: its unqualified names resolve along it whenever it is
 	// bound again.
 	SearchPath string `json:"search_path,omitempty"`
+	// TimeZone and DateStyle are the settings Query was bound with, when
+	// not the defaults (UTC; ISO, MDY): its constants are read under
+	// them whenever it is bound again, and a materialized view's or
+	// sink's dataflow computes in that time zone.
+	TimeZone  string `json:"time_zone,omitempty"`
+	DateStyle string `json:"date_style,omitempty"`
 
 	With          []Option `json:"with,omitempty"`
 	Format        string   `json:"format,omitempty"`
