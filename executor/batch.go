@@ -120,11 +120,11 @@ func Build(p planner.Plan) (Node, error) {
 	return nil, sqlerr.New(sqlerr.InternalError, "no operator for plan %T", p)
 }
 
-// keyOf appends the memcomparable encoding of the given columns (used as
-// hash keys: equal encodings = equal values).
+// keyOf appends the equality key of the given columns (hash keys: equal
+// encodings = equal values).
 func keyOf(dst []byte, row types.Row, cols []int, ts []types.Type) []byte {
 	for i, c := range cols {
-		dst = types.AppendKey(dst, row[c], ts[i], false)
+		dst = types.AppendEqualKey(dst, row[c], ts[i])
 	}
 	return dst
 }
@@ -497,7 +497,7 @@ func (n *aggNode) run() error {
 			if key[i], err = f(r); err != nil {
 				return err
 			}
-			kb = types.AppendKey(kb, key[i], gtypes[i], false)
+			kb = types.AppendEqualKey(kb, key[i], gtypes[i])
 		}
 		g, ok := byKey[string(kb)]
 		if !ok {
@@ -591,7 +591,7 @@ func (n *aggNode) feed(g *aggGroup, i int, args []types.Datum) error {
 	if a.Distinct {
 		var db []byte
 		for j, arg := range args {
-			db = types.AppendKey(db, arg, a.Args[j].Type(), false)
+			db = types.AppendEqualKey(db, arg, a.Args[j].Type())
 		}
 		if _, seen := g.distinct[i][string(db)]; seen {
 			return nil
@@ -708,7 +708,7 @@ func (n *joinNode) key(fs []evalFn, row types.Row) (string, bool, error) {
 		if v.IsNull() {
 			return "", false, nil
 		}
-		n.kb = types.AppendKey(n.kb, v, n.ktypes[i], false)
+		n.kb = types.AppendEqualKey(n.kb, v, n.ktypes[i])
 	}
 	return string(n.kb), true, nil
 }

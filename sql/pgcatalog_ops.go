@@ -288,8 +288,9 @@ func init() {
 			if n, ok := negators[o.name]; ok {
 				neg = operatorOID(n, o.leftOID(), o.rightOID())
 			}
-			// Equal intervals may differ in their fields, which a hash
-			// of the key encoding tells apart (types.AppendKey).
+			// Equal intervals may differ in their fields, which the keys
+			// of materialized views' joins and groups tell apart
+			// (types.AppendKey; queries use types.AppendEqualKey).
 			canHash := eq && o.left.ID != types.Interval
 			rows = append(rows, types.Row{
 				dOid(o.oid), dText(o.name), dOid(oidPgCatalog), owner, dChar(kind), dBool(eq), dBool(canHash),

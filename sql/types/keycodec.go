@@ -35,15 +35,24 @@ import (
 // and +0, every NaN, and every integer type's values. The one exception:
 // intervals equal under Compare but with different fields ('1 mon' and
 // '30 days') encode differently, ordered by their span, then by months,
-// days and micros, so that decoding is exact; PostgreSQL puts them in one
-// group, interval keys do not. Record fields are self-describing: two
+// days and micros, so that decoding is exact (AppendEqualKey is the key
+// that puts them in one group, as PostgreSQL does). Record fields are self-describing: two
 // records whose fields at one position differ in kind order by kind
 // (Compare orders mixed number kinds by value).
 //
 // It panics if d is not NULL and its kind is not t's kind (a broken
 // invariant of the binder).
 func AppendKey(b []byte, d Datum, t Type, desc bool) []byte {
-	return keyAppend(b, d, t, keyDir(desc))
+	return keyAppend(b, d, t, keyDir(desc), false)
+}
+
+// AppendEqualKey appends an encoding of d as a value of type t under
+// which two datums encode identically exactly when Compare finds them
+// equal, intervals included ('1 mon', '30 days' and '720 hours' encode
+// alike): the key of hash joins, GROUP BY, DISTINCT and set operations.
+// It cannot be decoded.
+func AppendEqualKey(b []byte, d Datum, t Type) []byte {
+	return keyAppend(b, d, t, storage.Asc, true)
 }
 
 // DecodeKey decodes one value written by AppendKey with the same t and
@@ -73,16 +82,18 @@ func keyDir(desc bool) storage.Dir {
 // so corrupt input cannot recurse without limit.
 const keyMaxDepth = 32
 
-func keyAppend(b []byte, d Datum, t Type, dir storage.Dir) []byte {
+// keyAppend appends d's key; spanOnly: an interval is its span alone
+// (AppendEqualKey).
+func keyAppend(b []byte, d Datum, t Type, dir storage.Dir, spanOnly bool) []byte {
 	if d.k == KNull {
 		return storage.AppendNull(b, dir)
 	}
-	return keyAppendValue(storage.AppendNotNull(b, dir), d, t, dir)
+	return keyAppendValue(storage.AppendNotNull(b, dir), d, t, dir, spanOnly)
 }
 
-func keyAppendValue(b []byte, d Datum, t Type, dir storage.Dir) []byte {
+func keyAppendValue(b []byte, d Datum, t Type, dir storage.Dir, spanOnly bool) []byte {
 	if t.ID == Record {
-		return keyAppendRecord(b, d, dir)
+		return keyAppendRecord(b, d, dir, spanOnly)
 	}
 	if d.k != t.Kind() {
 		panic(fmt.Sprintf("types: AppendKey: datum of kind %d for type %s", d.k, t))
@@ -107,13 +118,16 @@ func keyAppendValue(b []byte, d Datum, t Type, dir storage.Dir) []byte {
 		hi, lo := IntervalSpan(iv)
 		b = storage.AppendInt64(b, hi, dir)
 		b = storage.AppendUint64(b, lo, dir)
+		if spanOnly {
+			return b
+		}
 		b = storage.AppendInt32(b, iv.Months, dir)
 		b = storage.AppendInt32(b, iv.Days, dir)
 		return storage.AppendInt64(b, iv.Micros, dir)
 	case KArray:
 		et := t.ElemType()
 		for _, e := range d.Array() {
-			b = keyAppend(b, e, et, dir)
+			b = keyAppend(b, e, et, dir, spanOnly)
 		}
 		return storage.AppendListEnd(b, dir)
 	}
@@ -146,7 +160,7 @@ func keyAppendDecimal(b []byte, dec *apd.Decimal, dir storage.Dir) []byte {
 // keyAppendRecord encodes a record's fields self-describingly: each
 // non-NULL field is its kind byte then its value as the kind's canonical
 // type.
-func keyAppendRecord(b []byte, d Datum, dir storage.Dir) []byte {
+func keyAppendRecord(b []byte, d Datum, dir storage.Dir, spanOnly bool) []byte {
 	if d.k != KArray {
 		panic(fmt.Sprintf("types: AppendKey: datum of kind %d for type record", d.k))
 	}
@@ -157,7 +171,7 @@ func keyAppendRecord(b []byte, d Datum, dir storage.Dir) []byte {
 		}
 		b = storage.AppendNotNull(b, dir)
 		b = storage.AppendByte(b, byte(e.k), dir)
-		b = keyAppendValue(b, e, keyKindType(e.k), dir)
+		b = keyAppendValue(b, e, keyKindType(e.k), dir, spanOnly)
 	}
 	return storage.AppendListEnd(b, dir)
 }
