@@ -7,9 +7,11 @@
 //	          and simple protocol; batch; COPY FROM/TO; SCRAM
 //	lib/pq    database/sql, unnamed and named statements;   Go test, in process
 //	          COPY FROM through pq.CopyIn
-//	node pg   simple query and Parse/Bind/Execute, text     node/scenario.js
+//	node pg   simple query and Parse/Bind/Execute, text;    node/scenario.js
+//	          COPY FROM/TO through pg-copy-streams
 //	psycopg2  simple query, client-side parameters,         python/scenario.py
-//	          BEGIN ... COMMIT around every statement
+//	          BEGIN ... COMMIT around every statement;
+//	          copy_expert and copy_from
 //	psql      simple query, \copy, error text on stderr     psql/*.sql, golden output;
 //	          Ctrl-C on a terminal                         TestPsqlCancel (a pty)
 //
@@ -38,7 +40,12 @@
 //     Ctrl-C), then with statement_timeout, and going on after each;
 //   - roll back one transaction and commit another;
 //   - pgx also: its statement cache (one Parse for many runs), a statement
-//     prepared by name, batches, COPY FROM and COPY TO.
+//     prepared by name, batches, COPY FROM and COPY TO;
+//   - node and psycopg2 also: COPY FROM STDIN in text (sent in pieces that
+//     cut lines and characters) and CSV, with NULLs, escaped tabs,
+//     newlines and backslashes, quoted CSV values; a COPY failing on a
+//     bad value and one the client abandons (CopyFail), with the context
+//     naming the line; COPY (SELECT ...) TO STDOUT in text and CSV.
 //
 // PostgreSQL has no TUMBLE and no FLUSH: against it the view is a plain
 // view grouping by date_bin, which gives the same rows (streamSQL).
