@@ -438,7 +438,7 @@ func (c *conn) sendError(err error) {
 		c.closing = true
 	}
 	c.be.Send(&pgproto3.ErrorResponse{Severity: sev, SeverityUnlocalized: sev, Code: e.Code, Message: e.Message,
-		Detail: e.Detail, Hint: e.Hint, Position: int32(e.Position)})
+		Detail: e.Detail, Hint: e.Hint, Position: int32(e.Position), Where: e.Where})
 }
 
 // rowDescription describes result columns in the given formats.

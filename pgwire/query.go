@@ -223,7 +223,8 @@ func (c *conn) copyIn(pt *sql.Portal) bool {
 			c.commandComplete(tag)
 			return true
 		case *pgproto3.CopyFail:
-			return fail(sqlerr.New(sqlerr.QueryCanceled, "COPY from stdin failed: %s", m.Message))
+			c.sendError(cp.Fail(m.Message))
+			return false
 		case *pgproto3.Flush, *pgproto3.Sync:
 			// Allowed during COPY and ignored.
 		default:

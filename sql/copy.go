@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
 
@@ -203,6 +204,9 @@ type CopyIn struct {
 	cancel   func()
 	// binHeader is set once the binary format's header was read.
 	binHeader bool
+	// binCol is the data column of the binary tuple that the data
+	// stopped in, -1 when it stopped before the tuple's fields.
+	binCol int
 }
 
 // Columns returns the number of columns the data holds.
@@ -225,7 +229,7 @@ func (s *Session) StartCopyIn(ctx context.Context, pt *Portal) (*CopyIn, error) 
 	if err := s.revalidateCopy(spec); err != nil {
 		return nil, err
 	}
-	c := &CopyIn{s: s, spec: spec, header: spec.Header}
+	c := &CopyIn{s: s, spec: spec, header: spec.Header, binCol: -1}
 	c.own = s.txn == nil
 	if c.own {
 		s.BeginImplicit()
@@ -266,12 +270,62 @@ func (s *Session) revalidateCopy(spec *CopySpec) error {
 	return nil
 }
 
-func (c *CopyIn) fail(err error) error {
+// The context (CONTEXT, sqlerr.Error.Where) of an error in the data
+// names the table and the line, counted from 1, then the column at fault
+// and its value, or else the line itself; when the data stopped between
+// lines, it names the line being waited for:
+//
+//	COPY t, line 2, column id: "x"
+//	COPY t, line 3: "1	a	b"
+//	COPY t, line 4
+//
+// Binary data shows no values. Values and lines longer than 100 bytes
+// are cut at a character boundary and end in "...", as PostgreSQL shows
+// them.
+
+// atLine sets err's context to the line alone, unless it has one.
+func (c *CopyIn) atLine(err error, line int) error {
 	e := sqlerr.As(err)
-	if !strings.Contains(e.Detail, "COPY") {
-		e = e.WithDetail("COPY %s, line %d", c.spec.Table.Name, c.line)
+	if e.Where != "" {
+		return e
 	}
-	return e
+	return e.WithWhere("COPY %s, line %d", c.spec.Table.Name, line)
+}
+
+// atRecord sets err's context to the current line and its text.
+func (c *CopyIn) atRecord(err error, text []byte) error {
+	return sqlerr.As(err).WithWhere("COPY %s, line %d: \"%s\"", c.spec.Table.Name, c.line, clip(string(text)))
+}
+
+// atColumn sets err's context to the current line and column j of the
+// data with its value (none in binary format).
+func (c *CopyIn) atColumn(err error, j int, val string) error {
+	name := c.spec.Table.Columns[c.spec.Cols[j]].Name
+	if c.spec.Binary {
+		return sqlerr.As(err).WithWhere("COPY %s, line %d, column %s", c.spec.Table.Name, c.line, name)
+	}
+	return sqlerr.As(err).WithWhere("COPY %s, line %d, column %s: \"%s\"", c.spec.Table.Name, c.line, name, clip(val))
+}
+
+// clip cuts s to at most 100 bytes without splitting a UTF-8 character,
+// marking the cut with "...".
+func clip(s string) string {
+	const max = 100
+	if len(s) <= max {
+		return s
+	}
+	n := max
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
+}
+
+// Fail ends the COPY on the client's CopyFail message and returns the
+// error to report, naming the line the data stopped before.
+func (c *CopyIn) Fail(msg string) error {
+	c.Abort()
+	return c.atLine(sqlerr.New(sqlerr.QueryCanceled, "COPY from stdin failed: %s", msg), c.line+1)
 }
 
 // Context is the COPY statement's context: it ends when the statement is
@@ -279,10 +333,10 @@ func (c *CopyIn) fail(err error) error {
 func (c *CopyIn) Context() context.Context { return c.ec.Ctx }
 
 // Err returns the statement's error once its context ended (57014 or
-// 57P01, naming the line reached), else nil.
+// 57P01, naming the line being read), else nil.
 func (c *CopyIn) Err() error {
 	if err := executor.ContextErr(c.ec.Ctx); err != nil {
-		return c.fail(err)
+		return c.atLine(err, c.line+1)
 	}
 	return nil
 }
@@ -317,7 +371,7 @@ func (c *CopyIn) parse(final bool) error {
 			if !c.binHeader {
 				n, ok, err = parseBinaryHeader(c.buf)
 				if err != nil {
-					return c.fail(err)
+					return err // before the first line: no context
 				}
 				if !ok {
 					return nil
@@ -329,7 +383,7 @@ func (c *CopyIn) parse(final bool) error {
 			row, n, ok, err = c.parseBinaryTuple()
 			if err != nil {
 				c.line++
-				return c.fail(err)
+				return c.atLine(err, c.line)
 			}
 			if !ok {
 				return nil
@@ -349,12 +403,14 @@ func (c *CopyIn) parse(final bool) error {
 			fields, n, ok, err = parseTextRecord(c.buf, c.spec, final)
 		}
 		if err != nil {
+			// A quoted field left open: the line is the rest of the data.
 			c.line++
-			return c.fail(err)
+			return c.atRecord(err, c.buf)
 		}
 		if !ok {
 			return nil
 		}
+		rec := lineText(c.buf[:n])
 		c.buf = c.buf[n:]
 		c.line++
 		if fields == nil { // end-of-data marker
@@ -365,27 +421,24 @@ func (c *CopyIn) parse(final bool) error {
 			c.header = false
 			continue
 		}
-		if len(fields) == 1 && fields[0] != nil && *fields[0] == "" && len(c.spec.Cols) != 1 && n <= 1 {
-			continue // an empty trailing line
+		if len(fields) > len(c.spec.Cols) {
+			return c.atRecord(sqlerr.New(sqlerr.BadCopyFileFormat, "extra data after last expected column"), rec)
 		}
-		if len(fields) != len(c.spec.Cols) {
-			if len(fields) < len(c.spec.Cols) {
-				return c.fail(sqlerr.New(sqlerr.BadCopyFileFormat, "missing data for column \"%s\"", c.spec.Table.Columns[c.spec.Cols[len(fields)]].Name))
-			}
-			return c.fail(sqlerr.New(sqlerr.BadCopyFileFormat, "extra data after last expected column"))
-		}
+		// Columns are read in order, so that a bad value comes before
+		// a missing one (an empty line of text is one empty value).
 		row := c.defaults.Copy()
-		for j, f := range fields {
-			col := c.spec.Cols[j]
+		for j, col := range c.spec.Cols {
+			if j >= len(fields) {
+				return c.atRecord(sqlerr.New(sqlerr.BadCopyFileFormat, "missing data for column \"%s\"", c.spec.Table.Columns[col].Name), rec)
+			}
+			f := fields[j]
 			if f == nil {
 				row[col] = types.Null
 				continue
 			}
-			t := c.spec.Table.Columns[col].Type
-			v, err := types.ParseText(*f, t, c.s.env)
+			v, err := types.ParseText(*f, c.spec.Table.Columns[col].Type, c.s.env)
 			if err != nil {
-				e := sqlerr.As(err).WithDetail("COPY %s, line %d, column %s: \"%s\"", c.spec.Table.Name, c.line, c.spec.Table.Columns[col].Name, truncate(*f, 64))
-				return e
+				return c.atColumn(err, j, *f)
 			}
 			row[col] = v
 		}
@@ -424,6 +477,7 @@ func parseBinaryHeader(buf []byte) (int, bool, error) {
 // data), then each field's length (-1 = NULL) and bytes.
 func (c *CopyIn) parseBinaryTuple() (types.Row, int, bool, error) {
 	buf := c.buf
+	c.binCol = -1
 	if len(buf) < 2 {
 		return nil, 0, false, nil
 	}
@@ -437,6 +491,7 @@ func (c *CopyIn) parseBinaryTuple() (types.Row, int, bool, error) {
 	p := 2
 	row := c.defaults.Copy()
 	for j := 0; j < int(nf); j++ {
+		c.binCol = j
 		if len(buf) < p+4 {
 			return nil, 0, false, nil
 		}
@@ -455,7 +510,7 @@ func (c *CopyIn) parseBinaryTuple() (types.Row, int, bool, error) {
 		}
 		v, err := types.DecodeBinary(buf[p:p+l], c.spec.Table.Columns[col].Type)
 		if err != nil {
-			return nil, 0, false, sqlerr.As(err).WithDetail("COPY %s, line %d, column %s", c.spec.Table.Name, c.line+1, c.spec.Table.Columns[col].Name)
+			return nil, 0, false, sqlerr.As(err).WithWhere("COPY %s, line %d, column %s", c.spec.Table.Name, c.line+1, c.spec.Table.Columns[col].Name)
 		}
 		row[col] = v
 		p += l
@@ -463,11 +518,10 @@ func (c *CopyIn) parseBinaryTuple() (types.Row, int, bool, error) {
 	return row, p, true, nil
 }
 
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "..."
+// lineText is a record without its line end.
+func lineText(rec []byte) []byte {
+	rec = bytes.TrimSuffix(rec, []byte("\n"))
+	return bytes.TrimSuffix(rec, []byte("\r"))
 }
 
 func (c *CopyIn) flush() error {
@@ -478,7 +532,7 @@ func (c *CopyIn) flush() error {
 	c.count += n
 	c.rows = c.rows[:0]
 	if err != nil {
-		return c.fail(err)
+		return c.atLine(err, c.line)
 	}
 	return nil
 }
@@ -497,10 +551,15 @@ func (c *CopyIn) Done() (string, error) {
 	}
 	if len(c.buf) > 0 && !c.done {
 		c.abortTxn()
+		c.line++
 		if c.spec.Binary {
-			return "", c.fail(sqlerr.New(sqlerr.BadCopyFileFormat, "unexpected EOF in COPY data"))
+			err := sqlerr.New(sqlerr.BadCopyFileFormat, "unexpected EOF in COPY data")
+			if c.binCol >= 0 {
+				return "", c.atColumn(err, c.binCol, "")
+			}
+			return "", c.atLine(err, c.line)
 		}
-		return "", c.fail(sqlerr.New(sqlerr.BadCopyFileFormat, "unterminated CSV quoted field"))
+		return "", c.atRecord(sqlerr.New(sqlerr.BadCopyFileFormat, "unterminated CSV quoted field"), c.buf)
 	}
 	if err := c.flush(); err != nil {
 		c.abortTxn()

@@ -245,7 +245,7 @@ func copyIn(t *testing.T, s *Session, stmt string, chunks ...string) string {
 		cp.Abort()
 		_ = s.EndImplicit(false)
 		e := sqlerr.As(err)
-		return "ERROR " + e.Code + ": " + e.Message + " (" + e.Detail + ")"
+		return "ERROR " + e.Code + ": " + e.Message + " (" + e.Where + ")"
 	}
 	for _, c := range chunks {
 		if err := cp.Write([]byte(c)); err != nil {
@@ -256,7 +256,7 @@ func copyIn(t *testing.T, s *Session, stmt string, chunks ...string) string {
 	if err != nil {
 		_ = s.EndImplicit(false)
 		e := sqlerr.As(err)
-		return "ERROR " + e.Code + ": " + e.Message + " (" + e.Detail + ")"
+		return "ERROR " + e.Code + ": " + e.Message + " (" + e.Where + ")"
 	}
 	if err := s.EndImplicit(true); err != nil {
 		return "ERROR " + sqlerr.Code(err) + ": " + err.Error()
@@ -309,13 +309,23 @@ func TestCopyFromErrors(t *testing.T) {
 		chunks []string
 		want   string
 	}{
-		{"COPY t FROM STDIN", []string{"1\ta\n2\n"}, `ERROR 22P04: missing data for column "s" (COPY t, line 2)`},
-		{"COPY t FROM STDIN", []string{"1\ta\tb\n"}, `ERROR 22P04: extra data after last expected column (COPY t, line 1)`},
+		{"COPY t FROM STDIN", []string{"1\ta\n2\n"}, `ERROR 22P04: missing data for column "s" (COPY t, line 2: "2")`},
+		{"COPY t FROM STDIN", []string{"1\ta\tb\n"}, "ERROR 22P04: extra data after last expected column (COPY t, line 1: \"1\ta\tb\")"},
+		// Values are read in order: a bad one comes before a missing one;
+		// an empty line is one empty value.
+		{"COPY t FROM STDIN", []string{"x\n"}, `ERROR 22P02: invalid input syntax for type integer: "x" (COPY t, line 1, column id: "x")`},
+		{"COPY t FROM STDIN", []string{"1\ta\n\n"}, `ERROR 22P02: invalid input syntax for type integer: "" (COPY t, line 2, column id: "")`},
+		// Values and lines are cut to 100 bytes, between characters.
+		{"COPY t FROM STDIN", []string{strings.Repeat("é", 60) + "\n"}, `ERROR 22P02: invalid input syntax for type integer: "` +
+			strings.Repeat("é", 60) + `" (COPY t, line 1, column id: "` + strings.Repeat("é", 50) + `...")`},
+		{"COPY t FROM STDIN", []string{"1\t" + strings.Repeat("é", 60) + "\tx\r\n"}, "ERROR 22P04: extra data after last expected column (COPY t, line 1: \"1\t" +
+			strings.Repeat("é", 49) + "...\")"},
 		{"COPY t FROM STDIN", []string{"1\ta\nx\tb\n"}, `ERROR 22P02: invalid input syntax for type integer: "x" (COPY t, line 2, column id: "x")`},
 		{"COPY t FROM STDIN", []string{"1\t\\N\n"}, `ERROR 23502: null value in column "s" of relation "t" violates not-null constraint (COPY t, line 1)`},
-		{"COPY t FROM STDIN (FORMAT csv)", []string{"1,\"open\n"}, `ERROR 22P04: unterminated CSV quoted field (COPY t, line 1)`},
-		{"COPY t FROM STDIN (FORMAT binary)", []string{"PGCOPX\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00"}, `ERROR 22P04: COPY file signature not recognized (COPY t, line 0)`},
-		{"COPY t FROM STDIN (FORMAT binary)", []string{string(binaryHeader(nil)) + "\x00\x02"}, `ERROR 22P04: unexpected EOF in COPY data (COPY t, line 0)`},
+		{"COPY t FROM STDIN (FORMAT csv)", []string{"1,\"open\n"}, `ERROR 22P04: unterminated CSV quoted field (COPY t, line 1: "1,"open` + "\n\")"},
+		{"COPY t FROM STDIN (FORMAT binary)", []string{"PGCOPX\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00"}, `ERROR 22P04: COPY file signature not recognized ()`},
+		{"COPY t FROM STDIN (FORMAT binary)", []string{string(binaryHeader(nil)) + "\x00\x02"}, `ERROR 22P04: unexpected EOF in COPY data (COPY t, line 1, column id)`},
+		{"COPY t FROM STDIN (FORMAT binary)", []string{string(binaryHeader(nil)) + "\x00"}, `ERROR 22P04: unexpected EOF in COPY data (COPY t, line 1)`},
 		{"COPY t FROM STDIN (FORMAT xml)", nil, `ERROR 22023: COPY format "xml" not recognized`},
 		{"COPY t FROM STDIN (DELIMITER '||')", nil, `ERROR 0A000: COPY delimiter must be a single one-byte character`},
 		{"COPY t FROM STDIN (HEADER)", nil, `ERROR 0A000: feature not supported: COPY HEADER in text format`},
@@ -343,6 +353,44 @@ func TestCopyFromErrors(t *testing.T) {
 	}
 	check(t, s, "SELECT s FROM t", "a\nSELECT 1")
 	check(t, s, "ROLLBACK; SELECT count(*) FROM t", "ROLLBACK\n0\nSELECT 1")
+}
+
+// TestCopyFail ends a COPY with the client's CopyFail: the error names
+// the line the data stopped in, and nothing is written.
+func TestCopyFail(t *testing.T) {
+	e := newEngine(t)
+	s := newSession(t, e)
+	mustRun(t, s, "CREATE TABLE t (id int PRIMARY KEY, s text)")
+	for _, tc := range []struct {
+		data, where string
+	}{
+		{"", "COPY t, line 1"},
+		{"1\ta\n", "COPY t, line 2"},
+		{"1\ta\n2\tb", "COPY t, line 2"},
+	} {
+		st, err := s.Parse("COPY t FROM STDIN")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.BeginImplicit()
+		p, err := s.CachedPrepare("COPY t FROM STDIN", st[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		cp, err := s.StartCopyIn(context.Background(), &Portal{Prepared: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cp.Write([]byte(tc.data)); err != nil {
+			t.Fatal(err)
+		}
+		got := sqlerr.As(cp.Fail("gave up"))
+		_ = s.EndImplicit(false)
+		if got.Code != sqlerr.QueryCanceled || got.Message != "COPY from stdin failed: gave up" || got.Where != tc.where {
+			t.Errorf("after %q: %s %q (%s), want 57014 %q (%s)", tc.data, got.Code, got.Message, got.Where, "COPY from stdin failed: gave up", tc.where)
+		}
+	}
+	check(t, s, "SELECT count(*) FROM t", "0\nSELECT 1")
 }
 
 func TestCopyTo(t *testing.T) {

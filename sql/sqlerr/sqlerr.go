@@ -105,6 +105,9 @@ type Error struct {
 	Detail   string
 	Hint     string
 	Position int
+	// Where is the error's context, psql's CONTEXT line: where in the
+	// work the error arose (for COPY, the table and line of the data).
+	Where string
 	// Severity is ERROR unless set (FATAL for connection-ending errors).
 	Severity string
 	cause    error
@@ -137,6 +140,13 @@ func (e *Error) WithDetail(format string, args ...any) *Error {
 func (e *Error) WithHint(format string, args ...any) *Error {
 	c := *e
 	c.Hint = fmt.Sprintf(format, args...)
+	return &c
+}
+
+// WithWhere returns a copy of e with Where set.
+func (e *Error) WithWhere(format string, args ...any) *Error {
+	c := *e
+	c.Where = fmt.Sprintf(format, args...)
 	return &c
 }
 

@@ -7,11 +7,15 @@
 //	          and simple protocol; batch; COPY FROM/TO; SCRAM
 //	lib/pq    database/sql, unnamed and named statements;   Go test, in process
 //	          COPY FROM through pq.CopyIn
-//	node pg   simple query and Parse/Bind/Execute, text     node/scenario.js
+//	node pg   simple query and Parse/Bind/Execute, text;    node/scenario.js
+//	          COPY FROM/TO through pg-copy-streams
 //	psycopg2  simple query, client-side parameters,         python/scenario.py
-//	          BEGIN ... COMMIT around every statement
+//	          BEGIN ... COMMIT around every statement;
+//	          copy_expert and copy_from
 //	psql      simple query, \copy, error text on stderr     psql/*.sql, golden output;
-//	          Ctrl-C on a terminal                         TestPsqlCancel (a pty)
+//	          on a terminal: Ctrl-C, tab completion, \x,    TestPsqlCancel and the
+//	          \timing, \copy FROM STDIN typed at ">>"       psql_interactive_test.go
+//	                                                       tests (a pty, ptySession)
 //
 // The scenario, the same for every client:
 //
@@ -37,8 +41,19 @@
 //     cancelled context; node: client.cancel; psycopg2: conn.cancel(); psql:
 //     Ctrl-C), then with statement_timeout, and going on after each;
 //   - roll back one transaction and commit another;
+//   - psql on a terminal also: TAB completing table, materialized view,
+//     schema-qualified and column names (psql's catalog queries) and
+//     listing the names that share a prefix, \x and \x auto, \timing,
+//     \copy FROM STDIN with rows typed at its prompt (and a bad one,
+//     shown with its CONTEXT line), \copy (SELECT ...) TO STDOUT;
 //   - pgx also: its statement cache (one Parse for many runs), a statement
-//     prepared by name, batches, COPY FROM and COPY TO.
+//     prepared by name, batches, COPY FROM and COPY TO;
+//   - node and psycopg2 also: COPY FROM STDIN in text (sent in pieces that
+//     cut lines and characters) and CSV, with NULLs, escaped tabs,
+//     newlines and backslashes, quoted CSV values; a COPY failing on a
+//     bad value (and in node one the client abandons, CopyFail), with the
+//     context naming the line; COPY (SELECT ...) TO STDOUT in text and
+//     CSV.
 //
 // PostgreSQL has no TUMBLE and no FLUSH: against it the view is a plain
 // view grouping by date_bin, which gives the same rows (streamSQL).

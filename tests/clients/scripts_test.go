@@ -1,6 +1,7 @@
 package clients
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -45,12 +46,13 @@ var authModes = []struct {
 }{{"trust", false}, {"scram", true}}
 
 // TestNode runs node/scenario.js (node-postgres, simple and extended
-// protocol) and compares its report with node/expected.txt. It installs
-// the pinned pg package with npm when node_modules is missing.
+// protocol; COPY through pg-copy-streams) and compares its report with
+// node/expected.txt. It installs the pinned packages with npm when one
+// of them is missing from node_modules.
 func TestNode(t *testing.T) {
 	node := needTool(t, "node")
 	dir := "node"
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "pg")); err != nil {
+	if !nodeModulesInstalled(dir) {
 		npm := needTool(t, "npm")
 		r := run(t, dir, nil, npm, "ci", "--no-audit", "--no-fund")
 		if r.Code != 0 {
@@ -60,11 +62,32 @@ func TestNode(t *testing.T) {
 	for _, m := range authModes {
 		t.Run(m.name, func(t *testing.T) {
 			tg := startTarget(t, m.password)
-			dropTables(t, tg, "node_simple", "node_extended", "node_simple_events", "node_extended_events")
+			dropTables(t, tg, "node_simple", "node_extended", "node_simple_events", "node_extended_events", "node_copy")
 			// node-postgres reads date and timestamp in the local zone.
 			runReportScript(t, tg, dir, "expected.txt", append(streamEnv(tg), "TZ=UTC", "PREFIX=node"), node, "scenario.js")
 		})
 	}
+}
+
+// nodeModulesInstalled reports whether every dependency named in
+// dir/package.json is in dir/node_modules.
+func nodeModulesInstalled(dir string) bool {
+	data, err := os.ReadFile(filepath.Join(dir, "package.json"))
+	if err != nil {
+		return false
+	}
+	var pkg struct {
+		Dependencies map[string]string `json:"dependencies"`
+	}
+	if json.Unmarshal(data, &pkg) != nil {
+		return false
+	}
+	for name := range pkg.Dependencies {
+		if _, err := os.Stat(filepath.Join(dir, "node_modules", name, "package.json")); err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // pythonPath is the interpreter whose psycopg2 the tests use: Debian's
@@ -80,7 +103,8 @@ func TestPsycopg2(t *testing.T) {
 	for _, m := range authModes {
 		t.Run(m.name, func(t *testing.T) {
 			tg := startTarget(t, m.password)
-			dropTables(t, tg, "py_default", "py_autocommit", "py_default_events", "py_autocommit_events")
+			dropTables(t, tg, "py_default", "py_autocommit", "py_default_events", "py_autocommit_events",
+				"py_default_copy", "py_autocommit_copy")
 			runReportScript(t, tg, "python", "expected.txt",
 				append(streamEnv(tg), "PREFIX=py", "PYTHONIOENCODING=utf-8", "PYTHONDONTWRITEBYTECODE=1"),
 				pythonPath, "scenario.py")

@@ -17,9 +17,14 @@
 // (client.cancel and statement_timeout), transactions. A step that fails
 // records its error and the run goes on; the exit code is 0 unless
 // connecting fails or the script itself breaks.
+//
+// After both runs, the copy step writes rows with COPY FROM STDIN and
+// reads them back with COPY TO STDOUT through pg-copy-streams.
 
 const { Client, Query } = require('pg')
 const { prepareValue } = require('pg/lib/utils')
+const { from: copyFrom, to: copyTo } = require('pg-copy-streams')
+const { finished } = require('stream/promises')
 
 const prefix = process.env.PREFIX || 'node'
 
@@ -104,6 +109,107 @@ function describe (v) {
 
 function errorFields (err) {
   return { severity: err.severity || null, code: err.code || null, message: err.message }
+}
+
+// copyError adds an error's context: where in the data COPY stopped.
+function copyError (err) {
+  return { ...errorFields(err), where: err.where || null }
+}
+
+// The copy step's data. copyText is COPY's text format: a NULL in
+// every column but the key, a value with an escaped tab, newline and
+// backslash, a literal \N string, non-ASCII text and quotes. copyCSV
+// is CSV with a header: a quoted value holding a comma, doubled quotes
+// and a newline, an unquoted empty value (NULL) and a quoted one (the
+// empty string).
+const copyText = [
+  '1\tplain\t1.50\t2024-06-01 12:00:00+00\n',
+  '2\t\\N\t\\N\t\\N\n',
+  '3\ttab\\there, new\\nline, back\\\\slash\t-0.001\t2024-02-29 23:59:59.5+05:30\n',
+  '4\t\\\\N is not null\t0\t1999-12-31 23:59:59-08\n',
+  '5\tü ✓ 🚀 \'single\' "double"\t12345678901234567890.5\t\\N\n'
+].join('')
+const copyCSV = [
+  'id,name,amount',
+  '6,"comma, ""quoted""',
+  'and a newline",7',
+  '7,,8',
+  '8,"",9',
+  ''
+].join('\n')
+
+// chunks cuts data into pieces of n bytes, so that CopyData messages end
+// inside lines and inside UTF-8 characters.
+function chunks (data, n) {
+  const b = Buffer.from(data, 'utf8')
+  const out = []
+  for (let i = 0; i < b.length; i += n) out.push(b.subarray(i, i + n))
+  return out
+}
+
+// copyIn runs a COPY FROM STDIN with the given CopyData payloads and
+// returns the rows counted by the client and the command tag.
+async function copyIn (client, tags, sql, payloads) {
+  const stream = client.query(copyFrom(sql))
+  for (const p of payloads) stream.write(p)
+  stream.end()
+  await finished(stream)
+  return { rowCount: stream.rowCount, command: tags[tags.length - 1] }
+}
+
+// copyOut runs a COPY TO STDOUT and returns its data as lines, the rows
+// counted by the client and the command tag.
+async function copyOut (client, tags, sql) {
+  const stream = client.query(copyTo(sql))
+  const parts = []
+  for await (const part of stream) parts.push(part)
+  return { lines: Buffer.concat(parts).toString('utf8').split('\n'), rowCount: stream.rowCount, command: tags[tags.length - 1] }
+}
+
+async function copyScenario (client, tags) {
+  const table = `${prefix}_copy`
+  const report = {}
+  const rows = async () => (await client.query(`SELECT id, name, amount::text, at FROM ${table} ORDER BY id`)).rows
+    .map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, describe(v)])))
+  await step(report, 'from', async () => {
+    await client.query(`CREATE TABLE ${table} (id int PRIMARY KEY, name text, amount numeric, at timestamptz)`)
+    const out = {}
+    out.text = await copyIn(client, tags, `COPY ${table} FROM STDIN`, chunks(copyText, 7))
+    out.csv = await copyIn(client, tags, `COPY ${table} (id, name, amount) FROM STDIN WITH (FORMAT csv, HEADER true)`, [copyCSV])
+    out.rows = await rows()
+    return out
+  })
+  await step(report, 'errors', async () => {
+    const out = {}
+    // A value COPY cannot read: the whole COPY fails, its good first
+    // row included.
+    try {
+      await copyIn(client, tags, `COPY ${table} FROM STDIN`, ['9\tgood\t1\t\\N\n10\tbad\tnot a number\t\\N\n'])
+    } catch (err) {
+      out.bad_value = copyError(err)
+    }
+    // destroy() makes the client send CopyFail, here once one line has
+    // gone to the server.
+    const stream = client.query(copyFrom(`COPY ${table} FROM STDIN`))
+    await new Promise((resolve) => stream.write('11\tabandoned\t1\t\\N\n', resolve))
+    stream.destroy(new Error('the client gave up'))
+    try {
+      await finished(stream)
+    } catch (err) {
+      out.copy_fail = copyError(err)
+    }
+    out.after = (await client.query(`SELECT count(*)::int AS n FROM ${table}`)).rows
+    return out
+  })
+  await step(report, 'to', async () => {
+    await client.query("SET TimeZone = 'UTC'")
+    const out = {}
+    out.text = await copyOut(client, tags, `COPY (SELECT id, name, amount, at FROM ${table} ORDER BY id) TO STDOUT`)
+    out.csv = await copyOut(client, tags, `COPY (SELECT id, name, amount FROM ${table} WHERE id >= 5 ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER true)`)
+    out.empty = await copyOut(client, tags, `COPY (SELECT id FROM ${table} WHERE id < 0) TO STDOUT`)
+    return out
+  })
+  return report
 }
 
 // literal writes a parameter as SQL for the simple protocol, in the text
@@ -292,6 +398,8 @@ async function main () {
   client.on('notice', (msg) => notices.push({ severity: msg.severity, code: msg.code, message: msg.message }))
   const params = {}
   client.connection.on('parameterStatus', (msg) => { params[msg.parameterName] = msg.parameterValue })
+  const tags = []
+  client.connection.on('commandComplete', (msg) => tags.push(msg.text))
   await client.connect()
 
   const report = {
@@ -310,6 +418,8 @@ async function main () {
   for (const mode of ['simple', 'extended']) {
     report[mode] = await scenario(client, mode, notices)
   }
+  report.copy = await copyScenario(client, tags)
+  report.copy.notices = notices.splice(0)
   await client.end()
   process.stdout.write(JSON.stringify(report) + '\n')
 }

@@ -10,7 +10,9 @@ The server comes from PGHOST, PGPORT, PGUSER, PGDATABASE and PGPASSWORD
 Its steps: the types table (create, insert, select, select_by), errors and
 going on after each, a windowed materialized view (VIEW_SQL, FLUSH_SQL), a
 value of every type as a parameter, cancelling a query (conn.cancel() and
-statement_timeout), transactions.
+statement_timeout), transactions, and COPY: rows written with
+copy_expert (COPY FROM STDIN in text and CSV format) and copy_from, a
+COPY that fails on a bad value, and copy_expert reading COPY TO STDOUT.
 
 The scenario runs twice, on two connections: "default" leaves psycopg2 in
 its default mode, where every statement runs inside a transaction that
@@ -23,6 +25,7 @@ goes on; the exit code is 0 unless connecting fails or the script breaks.
 
 import datetime
 import decimal
+import io
 import json
 import os
 import sys
@@ -109,6 +112,23 @@ PARAM_VALUES = (
     [1, None, -3], ["a", "b,c", None, 'q"uote'],
 )
 PARAMS_QUERY = "SELECT " + ", ".join("CAST(%%s AS %s) AS %s" % (t, n) for n, t in PARAM_COLUMNS)
+
+# The copy step's data. COPY_TEXT is COPY's text format: a NULL in every
+# column but the key, a value with an escaped tab, newline and backslash,
+# a literal \N string, non-ASCII text and quotes; it is sent in pieces of
+# 5 bytes, which cut lines and UTF-8 characters. COPY_FROM goes through
+# copy_from (tab-separated, \N for NULL). COPY_CSV is CSV with a header: a
+# quoted value holding a comma, doubled quotes and a newline, an unquoted
+# empty value (NULL) and a quoted one (the empty string).
+COPY_TEXT = (
+    "1\tplain\t1.50\t2024-06-01 12:00:00+00\n"
+    "2\t\\N\t\\N\t\\N\n"
+    "3\ttab\\there, new\\nline, back\\\\slash\t-0.001\t2024-02-29 23:59:59.5+05:30\n"
+    "4\t\\\\N is not null\t0\t1999-12-31 23:59:59-08\n"
+    "5\t\u00fc \u2713 \U0001F680 'single' \"double\"\t12345678901234567890.5\t\\N\n"
+)
+COPY_FROM = "6\tfrom copy_from\t\\N\n7\t\\N\t2.5\n"
+COPY_CSV = 'id,name,amount\n8,"comma, ""quoted""\nand a newline",7\n9,,8\n10,"",9\n'
 
 STATUS = {
     ext.TRANSACTION_STATUS_IDLE: "idle",
@@ -374,6 +394,59 @@ def scenario(conn, mode):
         return out
 
     step(conn, report, "transaction", transaction)
+
+    def copy():
+        copy_table = table + "_copy"
+        out = {}
+
+        def end():
+            if not autocommit:
+                conn.commit()
+
+        def result():
+            return {"statusmessage": cur.statusmessage, "rowcount": cur.rowcount, "status": status()}
+
+        cur.execute("CREATE TABLE %s (id int PRIMARY KEY, name text, amount numeric, at timestamptz)" % copy_table)
+        end()
+        cur.copy_expert("COPY %s FROM STDIN" % copy_table, io.BytesIO(COPY_TEXT.encode("utf-8")), size=5)
+        out["copy_expert_text"] = result()
+        cur.copy_from(io.StringIO(COPY_FROM), copy_table, columns=("id", "name", "amount"))
+        out["copy_from"] = result()
+        cur.copy_expert("COPY %s (id, name, amount) FROM STDIN WITH (FORMAT csv, HEADER true)" % copy_table,
+                        io.StringIO(COPY_CSV))
+        out["copy_expert_csv"] = result()
+        end()
+        cur.execute("SELECT id, name, amount, at FROM %s ORDER BY id" % copy_table)
+        out["rows"] = [{d.name: describe(v) for d, v in zip(cur.description, r)} for r in cur.fetchall()]
+        end()
+
+        # A value COPY cannot read: the whole COPY fails, its good first
+        # row included.
+        r = {}
+        try:
+            cur.copy_expert("COPY %s FROM STDIN" % copy_table, io.StringIO("11\tgood\t1\t\\N\n12\tbad\tnot a number\t\\N\n"))
+        except psycopg2.Error as e:
+            r["failed"] = dict(error_fields(e), context=e.diag.context)
+        r["status"] = status()
+        if not autocommit:
+            conn.rollback()
+        r["after"] = ids("SELECT count(*) FROM %s" % copy_table)
+        end()
+        out["bad_value"] = r
+
+        cur.execute("SET TimeZone = 'UTC'")
+        end()
+        for name, sql in (
+                ("copy_to_text", "COPY (SELECT id, name, amount, at FROM %s ORDER BY id) TO STDOUT" % copy_table),
+                ("copy_to_csv", "COPY (SELECT id, name, amount FROM %s WHERE id >= 5 ORDER BY id) "
+                                "TO STDOUT WITH (FORMAT csv, HEADER true)" % copy_table)):
+            buf = io.StringIO()
+            cur.copy_expert(sql, buf)
+            out[name] = dict(result(), lines=buf.getvalue().split("\n"))
+            end()
+        return out
+
+    step(conn, report, "copy", copy)
 
     report["notices"] = list(conn.notices)
     del conn.notices[:]
