@@ -57,6 +57,11 @@ func (e sessionEnv) Relation(schema, name string) (*binder.Relation, error) {
 		}
 		sc, ok := path.resolve(name, s.relationIn)
 		if !ok {
+			for _, sc := range path.lookup {
+				if err := unsupportedRelation(sc, name); err != nil {
+					return nil, err
+				}
+			}
 			return nil, sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", name)
 		}
 		schema = sc
@@ -66,6 +71,9 @@ func (e sessionEnv) Relation(schema, name string) (*binder.Relation, error) {
 	}
 	o, ok := s.eng.Catalog.Lookup(schema, name)
 	if !ok || !o.IsRelation() {
+		if err := unsupportedRelation(schema, name); err != nil {
+			return nil, err
+		}
 		return nil, sqlerr.New(sqlerr.UndefinedTable, "relation \"%s.%s\" does not exist", schema, name)
 	}
 	if o.Kind == catalog.KindView {
@@ -78,6 +86,16 @@ func (e sessionEnv) Relation(schema, name string) (*binder.Relation, error) {
 		return &binder.Relation{Obj: o, ViewQuery: q, Env: sessionEnv{s: s, path: objectSearchPath(o), env: valueEnvOf(s.env, o)}}, nil
 	}
 	return &binder.Relation{Obj: o}, nil
+}
+
+// unsupportedRelation returns the 0A000 error for a relation of
+// PostgreSQL's catalogs that Eddy does not compute, nil for any other
+// name. It is asked only once schema.name was not found.
+func unsupportedRelation(schema, name string) error {
+	if !isPgRelationName(schema, name) {
+		return nil
+	}
+	return sqlerr.NotSupported("system relation %s.%s", schema, name)
 }
 
 func isSystemSchema(s string) bool {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
 
@@ -53,6 +54,13 @@ type Prepared struct {
 	// txnControl marks BEGIN/COMMIT/ROLLBACK: allowed in a failed transaction.
 	txnEnd bool
 	// readOnly statements may run in a failed transaction? (none)
+
+	// preparedAt is when a named statement was stored (Parse); binds
+	// counts the portals bound to it (pg_prepared_statements). Eddy
+	// plans a statement once, for any parameter values: every bind uses
+	// that generic plan.
+	preparedAt time.Time
+	binds      int64
 }
 
 // result is a utility statement's outcome.
@@ -171,6 +179,9 @@ func (s *Session) StorePrepared(name string, p *Prepared) error {
 			return sqlerr.New(sqlerr.DuplicatePreparedStatement, "prepared statement \"%s\" already exists", name)
 		}
 	}
+	if p.preparedAt.IsZero() {
+		p.preparedAt = time.Now()
+	}
 	s.prepared[name] = p
 	return nil
 }
@@ -203,6 +214,7 @@ func (s *Session) Bind(name string, p *Prepared, params []types.Datum) (*Portal,
 		return nil, err
 	}
 	pt := &Portal{Prepared: p, Params: params}
+	p.binds++
 	s.portals[name] = pt
 	return pt, nil
 }

@@ -34,7 +34,12 @@ import (
 // A primary key's index uses its key types' btree operator classes
 // (pg_index.indclass). Operators, casts and operator classes derive from
 // the type system and the function library (pgcatalog_ops.go); the
-// statistics views are in pgcatalog_stats.go.
+// table and index statistics views are in pgcatalog_stats.go, the
+// server-wide views (pg_stat_database, pg_locks, pg_prepared_statements,
+// pg_timezone_names, ...) in pgcatalog_server.go and information_schema's
+// constraint, routine, privilege and view-usage views in infoschema.go.
+// A relation of PostgreSQL's catalogs that Eddy does not compute fails
+// with 0A000 (pgcatalog_names.go).
 //
 // OIDs:
 //
@@ -54,7 +59,8 @@ import (
 //
 // Values of types Eddy lacks use the nearest Eddy type: aclitem[] is
 // text[] (always NULL), pg_node_tree is text (the SQL text of the
-// expression), xid is bigint, inet, pg_lsn and anyarray are text.
+// expression), xid is bigint, inet, pg_lsn, anyarray, pg_ndistinct,
+// pg_dependencies and pg_mcv_list are text, pg_statistic[] is text[].
 
 // Namespace OIDs.
 const (
@@ -153,6 +159,9 @@ var pgCatalogOIDs = map[string]uint32{
 	"pg_default_acl": 826, "pg_conversion": 2607, "pg_init_privs": 3394, "pg_seclabel": 3596, "pg_shdepend": 1214,
 	"pg_amop": 2602, "pg_amproc": 2603, "pg_opfamily": 2753, "pg_ts_config": 3602, "pg_ts_config_map": 3603,
 	"pg_ts_dict": 3600, "pg_ts_parser": 3601, "pg_ts_template": 3764,
+	"pg_aggregate": 2600, "pg_statistic": 2619, "pg_statistic_ext_data": 3429, "pg_user_mapping": 1418,
+	"pg_transform": 3576, "pg_largeobject": 2613, "pg_largeobject_metadata": 2995, "pg_replication_origin": 6000,
+	"pg_subscription_rel": 6102, "pg_parameter_acl": 6243, "pg_shseclabel": 3592,
 }
 
 // sysRel is a system relation as pg_class shows it.
@@ -422,10 +431,15 @@ var pgTypes = map[string]types.Type{
 	"regproc": types.TRegproc, "regtype": types.TRegtype, "bytea": types.TBytea,
 	"timestamptz": types.TTimestamptz, "text[]": types.ArrayOf(types.Text), "oid[]": types.ArrayOf(types.Oid),
 	"int2[]": types.ArrayOf(types.Int2), "char[]": types.ArrayOf(types.Char), "name[]": types.ArrayOf(types.Name),
+	"float8": types.TFloat8, "numeric": types.TNumeric, "interval": types.TInterval,
+	"float4[]": types.ArrayOf(types.Float4), "float8[]": types.ArrayOf(types.Float8), "bool[]": types.ArrayOf(types.Bool),
+	"regtype[]": types.ArrayOf(types.Regtype),
 	// Types Eddy lacks.
 	"aclitem[]": types.ArrayOf(types.Text), "pg_node_tree": types.TText, "xid": types.TInt8,
 	"int2vector": types.TInt2Vector, "oidvector": types.TOidVector,
 	"anyarray": types.TText, "inet": types.TText, "pg_lsn": types.TText,
+	"pg_ndistinct": types.TText, "pg_dependencies": types.TText, "pg_mcv_list": types.TText,
+	"pg_statistic[]": types.ArrayOf(types.Text),
 }
 
 // pgCols reads a column list "name:type name:type ..." with the type
@@ -441,6 +455,29 @@ func pgCols(spec string) []sysCol {
 		out = append(out, sysCol{name, t})
 	}
 	return out
+}
+
+// databaseLocale is every database's locale (pg_database.datcollate and
+// datctype): Eddy compares strings bytewise, as the C locale does.
+const databaseLocale = "C.UTF-8"
+
+// collation is a pg_collation row.
+type collation struct {
+	oid            uint32
+	name           string
+	provider       byte
+	encoding       int
+	collate, ctype string // "" = NULL
+}
+
+// collations are the collations COLLATE accepts (see
+// binder.Collations), in pg_collation order.
+var collations = []collation{
+	{oidCollDefault, "default", 'd', -1, "", ""},
+	{oidCollC, "C", 'c', -1, "C", "C"},
+	{oidCollPOSIX, "POSIX", 'c', -1, "POSIX", "POSIX"},
+	{oidCollUcsBasic, "ucs_basic", 'c', functions.EncodingUTF8, "C", "C"},
+	{oidCollCUTF8, "C.utf8", 'c', functions.EncodingUTF8, "C.utf8", "C.utf8"},
 }
 
 // pgView registers a pg_catalog relation. PostgreSQL's catalog tables
@@ -638,6 +675,31 @@ func init() {
 		return rows
 	})
 
+	// Aggregates compute in Eddy's own accumulators, which are no
+	// functions of pg_proc: the transition, final and combine functions
+	// are 0 and the state type is internal.
+	pgView("pg_aggregate", `aggfnoid:regproc aggkind:char aggnumdirectargs:int2 aggtransfn:regproc
+		aggfinalfn:regproc aggcombinefn:regproc aggserialfn:regproc aggdeserialfn:regproc aggmtransfn:regproc
+		aggminvtransfn:regproc aggmfinalfn:regproc aggfinalextra:bool aggmfinalextra:bool aggfinalmodify:char
+		aggmfinalmodify:char aggsortop:oid aggtranstype:oid aggtransspace:int4 aggmtranstype:oid
+		aggmtransspace:int4 agginitval:text aggminitval:text`, func(*Session) []types.Row {
+		internal, _ := functions.PseudoTypeOID("internal")
+		var rows []types.Row
+		for _, p := range procs() {
+			if p.Kind != 'a' {
+				continue
+			}
+			rows = append(rows, types.Row{
+				dOid(p.oid), dChar('n'), dInt(0), dOid(0),
+				dOid(0), dOid(0), dOid(0), dOid(0), dOid(0),
+				dOid(0), dOid(0), dBool(false), dBool(false), dChar('r'),
+				dChar('r'), dOid(0), dOid(internal), dInt(0), dOid(0),
+				dInt(0), types.Null, types.Null,
+			})
+		}
+		return rows
+	})
+
 	pgView("pg_am", "oid:oid amname:name amhandler:regproc amtype:char", func(*Session) []types.Row {
 		return []types.Row{
 			{dOid(oidAmHeap), dText("heap"), dOid(0), dChar('t')},
@@ -650,8 +712,8 @@ func init() {
 		for i, d := range s.eng.Databases() {
 			rows = append(rows, types.Row{
 				dOid(oidFirstDatabase + uint32(i)), dText(d), dOid(roleOID(s.User)), dInt(functions.EncodingUTF8), dChar('c'),
-				dBool(false), dBool(true), dInt(-1), dInt(0), dInt(1), dOid(oidTablespaceDef), dText("C.UTF-8"),
-				dText("C.UTF-8"), types.Null, types.Null, types.Null,
+				dBool(false), dBool(true), dInt(-1), dInt(0), dInt(1), dOid(oidTablespaceDef), dText(databaseLocale),
+				dText(databaseLocale), types.Null, types.Null, types.Null,
 			})
 		}
 		return rows
@@ -680,6 +742,33 @@ func init() {
 		return rows
 	})
 
+	// pg_authid and pg_shadow show the roles of pg_roles; passwords are
+	// never shown (NULL). Every role can log in, so none is a group.
+	pgView("pg_authid", `oid:oid rolname:name rolsuper:bool rolinherit:bool rolcreaterole:bool rolcreatedb:bool
+		rolcanlogin:bool rolreplication:bool rolbypassrls:bool rolconnlimit:int4 rolpassword:text
+		rolvaliduntil:timestamptz`, func(s *Session) []types.Row {
+		var rows []types.Row
+		for _, r := range s.roles() {
+			rows = append(rows, types.Row{
+				dOid(roleOID(r)), dText(r), dBool(true), dBool(true), dBool(true), dBool(true), dBool(true),
+				dBool(true), dBool(true), dInt(-1), types.Null, types.Null,
+			})
+		}
+		return rows
+	})
+	pgView("pg_shadow", `usename:name usesysid:oid usecreatedb:bool usesuper:bool userepl:bool
+		usebypassrls:bool passwd:text valuntil:timestamptz useconfig:text[]`, func(s *Session) []types.Row {
+		var rows []types.Row
+		for _, r := range s.roles() {
+			rows = append(rows, types.Row{
+				dText(r), dOid(roleOID(r)), dBool(true), dBool(true), dBool(true), dBool(true),
+				types.Null, types.Null, types.Null,
+			})
+		}
+		return rows
+	})
+	pgView("pg_group", "groname:name grosysid:oid grolist:oid[]", noRows)
+
 	pgView("pg_auth_members", "roleid:oid member:oid grantor:oid admin_option:bool", noRows)
 
 	pgView("pg_description", "objoid:oid classoid:oid objsubid:int4 description:text", noRows)
@@ -689,21 +778,34 @@ func init() {
 		collisdeterministic:bool collencoding:int4 collcollate:text collctype:text colliculocale:text
 		collversion:text`, func(s *Session) []types.Row {
 		owner := dOid(roleOID(s.User))
-		return []types.Row{
-			{dOid(oidCollDefault), dText("default"), dOid(oidPgCatalog), owner, dChar('d'), dBool(true), dInt(-1),
-				types.Null, types.Null, types.Null, types.Null},
-			{dOid(oidCollC), dText("C"), dOid(oidPgCatalog), owner, dChar('c'), dBool(true), dInt(-1),
-				dText("C"), dText("C"), types.Null, types.Null},
-			{dOid(oidCollPOSIX), dText("POSIX"), dOid(oidPgCatalog), owner, dChar('c'), dBool(true), dInt(-1),
-				dText("POSIX"), dText("POSIX"), types.Null, types.Null},
-			{dOid(oidCollUcsBasic), dText("ucs_basic"), dOid(oidPgCatalog), owner, dChar('c'), dBool(true),
-				dInt(functions.EncodingUTF8), dText("C"), dText("C"), types.Null, types.Null},
-			{dOid(oidCollCUTF8), dText("C.utf8"), dOid(oidPgCatalog), owner, dChar('c'), dBool(true),
-				dInt(functions.EncodingUTF8), dText("C.utf8"), dText("C.utf8"), types.Null, types.Null},
+		var rows []types.Row
+		for _, c := range collations {
+			rows = append(rows, types.Row{dOid(c.oid), dText(c.name), dOid(oidPgCatalog), owner, dChar(c.provider),
+				dBool(true), dInt(int64(c.encoding)), dTextOrNull(c.collate), dTextOrNull(c.ctype), types.Null, types.Null})
 		}
+		return rows
 	})
 
 	pgView("pg_inherits", "inhrelid:oid inhparent:oid inhseqno:int4 inhdetachpending:bool", noRows)
+	// Eddy has no row-level security policies, rules, security labels,
+	// user mappings, transforms, large objects or planner statistics.
+	pgView("pg_policies", `schemaname:name tablename:name policyname:name permissive:text roles:name[] cmd:text
+		qual:text with_check:text`, noRows)
+	pgView("pg_rules", "schemaname:name tablename:name rulename:name definition:text", noRows)
+	pgView("pg_seclabels", `objoid:oid classoid:oid objsubid:int4 objtype:text objnamespace:oid objname:text
+		provider:text label:text`, noRows)
+	pgView("pg_user_mapping", "oid:oid umuser:oid umserver:oid umoptions:text[]", noRows)
+	pgView("pg_transform", "oid:oid trftype:oid trflang:oid trffromsql:regproc trftosql:regproc", noRows)
+	pgView("pg_largeobject", "loid:oid pageno:int4 data:bytea", noRows)
+	pgView("pg_largeobject_metadata", "oid:oid lomowner:oid lomacl:aclitem[]", noRows)
+	pgView("pg_statistic", `starelid:oid staattnum:int2 stainherit:bool stanullfrac:float4 stawidth:int4
+		stadistinct:float4 stakind1:int2 stakind2:int2 stakind3:int2 stakind4:int2 stakind5:int2 staop1:oid
+		staop2:oid staop3:oid staop4:oid staop5:oid stacoll1:oid stacoll2:oid stacoll3:oid stacoll4:oid
+		stacoll5:oid stanumbers1:float4[] stanumbers2:float4[] stanumbers3:float4[] stanumbers4:float4[]
+		stanumbers5:float4[] stavalues1:anyarray stavalues2:anyarray stavalues3:anyarray stavalues4:anyarray
+		stavalues5:anyarray`, noRows)
+	pgView("pg_statistic_ext_data", `stxoid:oid stxdinherit:bool stxdndistinct:pg_ndistinct
+		stxddependencies:pg_dependencies stxdmcv:pg_mcv_list stxdexpr:pg_statistic[]`, noRows)
 	pgView("pg_extension", `oid:oid extname:name extowner:oid extnamespace:oid extrelocatable:bool
 		extversion:text extconfig:oid[] extcondition:text[]`, noRows)
 	pgView("pg_trigger", colsPgTrigger, noRows)

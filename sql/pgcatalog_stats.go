@@ -5,8 +5,10 @@ import (
 )
 
 // The cumulative statistics views of tables and indexes, which monitoring
-// tools read: pg_stat_{all,user,sys}_tables, pg_statio_{all,user,sys}_tables,
-// pg_stat_{all,user,sys}_indexes and pg_statio_{all,user,sys}_indexes.
+// tools read: pg_stat_{all,user,sys}_tables, pg_stat_xact_{all,user,sys}_tables,
+// pg_statio_{all,user,sys}_tables, pg_stat_{all,user,sys}_indexes and
+// pg_statio_{all,user,sys}_indexes (pg_statio_{all,user,sys}_sequences are
+// empty: Eddy has no sequences).
 // They list what PostgreSQL lists (tables and materialized views, the
 // catalog tables as system tables; primary-key indexes) with PostgreSQL's
 // columns. Eddy counts no scans, tuples or block reads per relation, and
@@ -57,6 +59,8 @@ func init() {
 			n_dead_tup:int8 n_mod_since_analyze:int8 n_ins_since_vacuum:int8 last_vacuum:timestamptz
 			last_autovacuum:timestamptz last_analyze:timestamptz last_autoanalyze:timestamptz vacuum_count:int8
 			autovacuum_count:int8 analyze_count:int8 autoanalyze_count:int8`
+		colsStatXactTables = `relid:oid schemaname:name relname:name seq_scan:int8 seq_tup_read:int8 idx_scan:int8
+			idx_tup_fetch:int8 n_tup_ins:int8 n_tup_upd:int8 n_tup_del:int8 n_tup_hot_upd:int8`
 		colsStatioTables = `relid:oid schemaname:name relname:name heap_blks_read:int8 heap_blks_hit:int8
 			idx_blks_read:int8 idx_blks_hit:int8 toast_blks_read:int8 toast_blks_hit:int8 tidx_blks_read:int8
 			tidx_blks_hit:int8`
@@ -86,6 +90,18 @@ func init() {
 			}
 			return rows
 		})
+		pgView("pg_stat_xact_"+kind+"_tables", colsStatXactTables, func(s *Session) []types.Row {
+			var rows []types.Row
+			for _, r := range s.statRels(kind, false) {
+				rows = append(rows, types.Row{
+					dOid(r.rel.oid), dText(r.rel.schema), dText(r.rel.name), zero, zero, ifIndex(r), ifIndex(r),
+					zero, zero, zero, zero,
+				})
+			}
+			return rows
+		})
+		// Eddy has no sequences.
+		pgView("pg_statio_"+kind+"_sequences", "relid:oid schemaname:name relname:name blks_read:int8 blks_hit:int8", noRows)
 		pgView("pg_statio_"+kind+"_tables", colsStatioTables, func(s *Session) []types.Row {
 			var rows []types.Row
 			for _, r := range s.statRels(kind, false) {

@@ -60,10 +60,11 @@ func yesNo(b bool) types.Datum {
 }
 
 var (
-	tIdent    = types.TName    // information_schema.sql_identifier
-	tCharData = types.TVarchar // information_schema.character_data
-	tCardinal = types.TInt4    // information_schema.cardinal_number
-	tYesNo    = types.TVarchar // information_schema.yes_or_no
+	tIdent     = types.TName        // information_schema.sql_identifier
+	tCharData  = types.TVarchar     // information_schema.character_data
+	tCardinal  = types.TInt4        // information_schema.cardinal_number
+	tYesNo     = types.TVarchar     // information_schema.yes_or_no
+	tTimeStamp = types.TTimestamptz // information_schema.time_stamp
 )
 
 // infoTableType is information_schema.tables.table_type of an object.

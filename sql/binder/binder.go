@@ -69,6 +69,36 @@ type Binder struct {
 	// Streaming: the query defines a materialized view (or sink), which
 	// may read sources as streams.
 	Streaming bool
+	// Uses, when not nil, collects what the statement's own text reads
+	// of catalog relations: every relation it names (by id) and the
+	// columns it references there (by name; * references every visible
+	// column, JOIN USING both joined columns). The query of a view it
+	// reads is expanded without adding to Uses: the view is what the
+	// statement names. information_schema's view_table_usage and
+	// view_column_usage show what a view's query uses.
+	Uses map[uint32]map[string]bool
+	// viewDepth counts the views being expanded (Uses records at 0).
+	viewDepth int
+}
+
+// use records that the statement names relation obj (see Uses).
+func (b *Binder) use(obj uint32) {
+	if b.Uses == nil || b.viewDepth > 0 {
+		return
+	}
+	if b.Uses[obj] == nil {
+		b.Uses[obj] = map[string]bool{}
+	}
+}
+
+// useCol records a reference to a column of a catalog relation (see
+// Uses); derived columns have no relation and are not recorded.
+func (b *Binder) useCol(c scopeCol) {
+	if c.obj == 0 || b.Uses == nil || b.viewDepth > 0 {
+		return
+	}
+	b.use(c.obj)
+	b.Uses[c.obj][c.attr] = true
 }
 
 type cte struct {
@@ -122,6 +152,10 @@ type scopeCol struct {
 	// using marks a column merged by JOIN USING: unqualified references
 	// resolve to it instead of being ambiguous.
 	using bool
+	// obj is the catalog relation the column is read from (0 for
+	// derived columns) and attr its name there (an alias may rename it).
+	obj  uint32
+	attr string
 }
 
 // scope is the set of columns an expression can reference.

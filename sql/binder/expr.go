@@ -289,6 +289,7 @@ func (b *Binder) columnRef(c *pg.ColumnRef, s *scope) (planner.Expr, error) {
 		}
 		if idx >= 0 {
 			col := sc.cols[idx]
+			b.useCol(col)
 			if depth == 0 {
 				return &planner.ColRef{Idx: idx, Typ: col.typ, Name: display, Table: col.table}, nil
 			}

@@ -397,6 +397,7 @@ func (b *Binder) expandStar(table string, s *scope, loc int32) ([]target, error)
 		if c.hidden {
 			continue
 		}
+		b.useCol(c)
 		out = append(out, target{expr: &planner.ColRef{Idx: i, Typ: c.typ, Name: c.name}, name: c.name})
 	}
 	if !found {
@@ -984,6 +985,7 @@ func (b *Binder) rangeVar(rv *pg.RangeVar, s *scope) (planner.Plan, []scopeCol, 
 			b.Deps = map[uint32]bool{}
 		}
 		b.Deps[rel.Obj.ID] = true
+		b.use(rel.Obj.ID)
 	}
 	var plan planner.Plan
 	var cols []scopeCol
@@ -999,7 +1001,9 @@ func (b *Binder) rangeVar(rv *pg.RangeVar, s *scope) (planner.Plan, []scopeCol, 
 		if rel.Env != nil {
 			b.env = rel.Env
 		}
+		b.viewDepth++
 		res, err := b.selectNode(rel.ViewQuery, &scope{})
+		b.viewDepth--
 		b.env = env
 		if err != nil {
 			return nil, nil, nil, err
@@ -1010,7 +1014,11 @@ func (b *Binder) rangeVar(rv *pg.RangeVar, s *scope) (planner.Plan, []scopeCol, 
 			if rel.Obj != nil && i < len(rel.Obj.Columns) {
 				name = rel.Obj.Columns[i].Name
 			}
-			cols = append(cols, scopeCol{table: alias, name: name, typ: c.Type})
+			sc := scopeCol{table: alias, name: name, typ: c.Type}
+			if rel.Obj != nil {
+				sc.obj, sc.attr = rel.Obj.ID, name
+			}
+			cols = append(cols, sc)
 		}
 	default:
 		o := rel.Obj
@@ -1027,7 +1035,7 @@ func (b *Binder) rangeVar(rv *pg.RangeVar, s *scope) (planner.Plan, []scopeCol, 
 		}
 		plan = &planner.Scan{Table: o, Alias: alias}
 		for _, c := range o.Columns {
-			cols = append(cols, scopeCol{table: alias, name: c.Name, typ: c.Type, hidden: c.Hidden})
+			cols = append(cols, scopeCol{table: alias, name: c.Name, typ: c.Type, hidden: c.Hidden, obj: o.ID, attr: c.Name})
 		}
 	}
 	if rv.Alias != nil && len(rv.Alias.Colnames) > 0 {
@@ -1337,6 +1345,8 @@ func (b *Binder) join(j *pg.JoinExpr, s *scope) (planner.Plan, []scopeCol, []str
 		if li < 0 || ri < 0 {
 			return nil, nil, nil, sqlerr.New(sqlerr.UndefinedColumn, "column \"%s\" specified in USING clause does not exist in %s table", name, map[bool]string{true: "left", false: "right"}[li < 0])
 		}
+		b.useCol(lcols[li])
+		b.useCol(rcols[ri])
 		l := planner.Expr(&planner.ColRef{Idx: li, Typ: lcols[li].typ, Name: name})
 		r := planner.Expr(&planner.ColRef{Idx: len(lcols) + ri, Typ: rcols[ri].typ, Name: name})
 		l, r, err = b.comparable(l, r, "=", -1)

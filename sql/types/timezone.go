@@ -1,6 +1,7 @@
 package types
 
 import (
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -28,6 +29,31 @@ var zoneAbbrevs = map[string]int{
 	"pst": -8 * 3600, "pdt": -7 * 3600,
 	"akst": -9 * 3600, "akdt": -8 * 3600,
 	"hst": -10 * 3600,
+}
+
+// zoneAbbrevsDST are the abbreviations of zoneAbbrevs that name daylight
+// saving time (PostgreSQL's abbreviation files mark them D).
+var zoneAbbrevsDST = map[string]bool{
+	"west": true, "bst": true, "cest": true, "mest": true, "eest": true, "acdt": true, "aedt": true,
+	"nzdt": true, "adt": true, "ndt": true, "edt": true, "cdt": true, "mdt": true, "pdt": true, "akdt": true,
+}
+
+// ZoneAbbrev is a time zone abbreviation date/time input accepts.
+type ZoneAbbrev struct {
+	Abbrev string // upper case
+	Offset int    // seconds east of UTC
+	DST    bool   // daylight saving time
+}
+
+// ZoneAbbrevs lists the abbreviations date/time input accepts, by name
+// (pg_timezone_abbrevs).
+func ZoneAbbrevs() []ZoneAbbrev {
+	out := make([]ZoneAbbrev, 0, len(zoneAbbrevs))
+	for a, off := range zoneAbbrevs {
+		out = append(out, ZoneAbbrev{Abbrev: strings.ToUpper(a), Offset: off, DST: zoneAbbrevsDST[a]})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Abbrev < out[j].Abbrev })
+	return out
 }
 
 var (

@@ -26,4 +26,14 @@
 // views, with PostgreSQL 15's: every relation's columns (with the
 // substitutes Eddy uses for the types it lacks), and the casts, operators
 // and btree operator classes Eddy has, which must be PostgreSQL's.
+// information_schema's relations are among them, their domain types
+// (sql_identifier, ...) compared as their base types.
+//
+// TestCatalogContentsPostgres compares rows over the same objects on both:
+// information_schema's constraints of a table with a primary key and NOT
+// NULL columns, what views use, routines and parameters, privileges and
+// roles, character sets; pg_aggregate, pg_stat_database,
+// pg_prepared_statements, pg_timezone_names and pg_timezone_abbrevs; and
+// that every relation of PostgreSQL 15's catalogs either answers on Eddy
+// or fails with 0A000.
 package pgcatalog
