@@ -25,28 +25,14 @@ func waitFor(t *testing.T, s *Session, query, want string) {
 // stops the loop and removes the offset.
 func TestConnectorTableRestart(t *testing.T) {
 	dir := t.TempDir()
-	e, err := Open(dir, Options{Logger: quietLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := e.NewSession("root", "dev", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, s := openAt(t, dir)
 	mustRun(t, s, `CREATE TABLE seq (id BIGINT) WITH (connector = 'datagen', fields.id.kind = 'sequence',
 		fields.id.start = '1', fields.id.end = '200', datagen.rows.per.second = '400')`)
 	waitFor(t, s, "SELECT count(*) > 0 FROM seq", "t\nSELECT 1")
-	s.Close()
-	if err := e.Close(); err != nil {
-		t.Fatal(err)
-	}
+	shut(t, e, s)
 
-	e, err = Open(dir, Options{Logger: quietLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	s = newSession(t, e)
+	e, s = openAt(t, dir)
+	defer shut(t, e, s)
 	waitFor(t, s, "SELECT count(*), count(DISTINCT id), sum(id), max(id) FROM seq", "200 200 20100 200\nSELECT 1")
 	o, ok := e.Catalog.Lookup("public", "seq")
 	if !ok {

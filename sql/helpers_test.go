@@ -25,6 +25,31 @@ func newEngine(t testing.TB) *Engine {
 	return e
 }
 
+// openAt opens an engine on dir with a session, for tests that close it
+// (shut) and open the directory again.
+func openAt(t testing.TB, dir string) (*Engine, *Session) {
+	t.Helper()
+	e, err := Open(dir, Options{Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := e.NewSession("root", "dev", nil)
+	if err != nil {
+		_ = e.Close()
+		t.Fatal(err)
+	}
+	return e, s
+}
+
+// shut closes a session and its engine, which must close cleanly.
+func shut(t testing.TB, e *Engine, s *Session) {
+	t.Helper()
+	s.Close()
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func newSession(t testing.TB, e *Engine) *Session {
 	t.Helper()
 	s, err := e.NewSession("root", "dev", nil)

@@ -8,14 +8,7 @@ import "testing"
 // so too, whatever the querying session's settings.
 func TestViewKeepsValueSettings(t *testing.T) {
 	dir := t.TempDir()
-	e, err := Open(dir, Options{Logger: quietLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := e.NewSession("root", "dev", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, s := openAt(t, dir)
 	mustRun(t, s, "CREATE TABLE ev (ts timestamptz, v int)")
 	mustRun(t, s, "INSERT INTO ev VALUES ('2026-01-01 10:00+09', 1), ('2026-01-01 20:00+09', 2)")
 	mustRun(t, s, "SET timezone = 'Asia/Tokyo'")
@@ -34,17 +27,10 @@ func TestViewKeepsValueSettings(t *testing.T) {
 	if o, _ := e.Catalog.Lookup("public", "ev_days"); o == nil || o.TimeZone != "Asia/Tokyo" || o.DateStyle != "ISO, DMY" {
 		t.Errorf("stored settings: %+v", o)
 	}
-	s.Close()
-	if err := e.Close(); err != nil {
-		t.Fatal(err)
-	}
+	shut(t, e, s)
 
-	e, err = Open(dir, Options{Logger: quietLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	s = newSession(t, e)
+	e, s = openAt(t, dir)
+	defer shut(t, e, s)
 	mustRun(t, s, "INSERT INTO ev VALUES ('2026-01-01 23:30+09', 4), ('2026-01-02 00:30+09', 8), ('2026-01-01 11:00+09', 16)")
 	check(t, s, "FLUSH; SELECT d, total FROM ev_days ORDER BY 1",
 		"FLUSH\n2025-12-31 15:00:00+00 23\n2026-01-01 15:00:00+00 8\nSELECT 2")

@@ -92,14 +92,7 @@ func TestPreparedFollowsSearchPath(t *testing.T) {
 // A view keeps the search path it was created with, across a restart.
 func TestViewSearchPathPersists(t *testing.T) {
 	dir := t.TempDir()
-	e, err := Open(dir, Options{Logger: quietLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := e.NewSession("root", "dev", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, s := openAt(t, dir)
 	mustRun(t, s, "CREATE TABLE sp (a int, b text)")
 	mustRun(t, s, "SET search_path = public, information_schema")
 	mustRun(t, s, "CREATE VIEW sp_cols AS SELECT column_name FROM columns WHERE table_name = 'sp'")
@@ -107,16 +100,9 @@ func TestViewSearchPathPersists(t *testing.T) {
 	if o, _ := e.Catalog.Lookup("public", "sp_cols"); o == nil || o.SearchPath != "public, information_schema" {
 		t.Errorf("stored search path: %+v", o)
 	}
-	s.Close()
-	if err := e.Close(); err != nil {
-		t.Fatal(err)
-	}
-	e, err = Open(dir, Options{Logger: quietLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	s = newSession(t, e)
+	shut(t, e, s)
+	e, s = openAt(t, dir)
+	defer shut(t, e, s)
 	check(t, s, "SELECT * FROM sp_cols ORDER BY 1", "a\nb\nSELECT 2")
 	mustRun(t, s, "SET search_path = ''")
 	check(t, s, "SELECT * FROM public.sp_cols ORDER BY 1; SELECT n FROM public.sp_plain", "a\nb\nSELECT 2\n0\nSELECT 1")

@@ -335,27 +335,13 @@ func TestViewDependencies(t *testing.T) {
 // row ids never repeat: they are reserved in blocks stored before use.
 func TestReopenKeepsCatalogAndRowIDs(t *testing.T) {
 	dir := t.TempDir()
-	open := func() (*Engine, *Session) {
-		e, err := Open(dir, Options{Logger: quietLogger()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := e.NewSession("root", "dev", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return e, s
-	}
-	e, s := open()
+	e, s := openAt(t, dir)
 	mustRun(t, s, "CREATE TABLE n (x int); INSERT INTO n VALUES (1), (2)")
 	before := mustRun(t, s, "SELECT _row_id FROM n ORDER BY _row_id")
-	s.Close()
-	if err := e.Close(); err != nil {
-		t.Fatal(err)
-	}
+	shut(t, e, s)
 
-	e, s = open()
-	defer func() { s.Close(); _ = e.Close() }()
+	e, s = openAt(t, dir)
+	defer shut(t, e, s)
 	check(t, s, "SELECT x FROM n ORDER BY x", "1\n2\nSELECT 2")
 	mustRun(t, s, "INSERT INTO n VALUES (3)")
 	ids := strings.Split(mustRun(t, s, "SELECT _row_id FROM n ORDER BY _row_id"), "\n")
