@@ -63,11 +63,17 @@ type server struct {
 func start(t *testing.T, args ...string) *server {
 	t.Helper()
 	cmd := exec.Command(binary(t), args...)
-	stderr, err := cmd.StderrPipe()
+	// An os.Pipe rather than StderrPipe: Wait closes the latter as soon
+	// as the process exits, which can lose what it wrote last.
+	stderr, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Start(); err != nil {
+	cmd.Stderr = w
+	err = cmd.Start()
+	w.Close()
+	if err != nil {
+		stderr.Close()
 		t.Fatal(err)
 	}
 	s := &server{cmd: cmd, more: make(chan struct{}, 1)}
@@ -79,6 +85,7 @@ func start(t *testing.T, args ...string) *server {
 			s.mu.Unlock()
 			s.signal()
 		}
+		stderr.Close()
 		s.mu.Lock()
 		s.eof = true
 		s.mu.Unlock()

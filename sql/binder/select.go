@@ -1064,13 +1064,35 @@ func strNodes(ss []string) []*pg.Node {
 	return out
 }
 
+// functionViews are the set-returning functions behind catalog views
+// whose rows the views show unchanged: pg_timezone_names() reads as
+// pg_catalog.pg_timezone_names, and so on.
+var functionViews = map[string]string{
+	"pg_timezone_names":     "pg_timezone_names",
+	"pg_timezone_abbrevs":   "pg_timezone_abbrevs",
+	"pg_show_all_settings":  "pg_settings",
+	"pg_prepared_statement": "pg_prepared_statements",
+	"pg_cursor":             "pg_cursors",
+}
+
 func (b *Binder) rangeFunction(rf *pg.RangeFunction, s *scope) (planner.Plan, []scopeCol, []string, error) {
 	name := "function"
+	var fc *pg.FuncCall
 	if len(rf.Functions) > 0 {
 		if l := rf.Functions[0].GetList(); l != nil && len(l.Items) > 0 {
-			if fc := l.Items[0].GetFuncCall(); fc != nil {
+			if fc = l.Items[0].GetFuncCall(); fc != nil {
 				_, name = funcName(fc.Funcname)
 			}
+		}
+	}
+	if view, ok := functionViews[strings.ToLower(name)]; ok && len(fc.Args) == 0 && len(rf.Functions) == 1 &&
+		!rf.Lateral && !rf.Ordinality && len(rf.Coldeflist) == 0 {
+		if schema, _ := funcName(fc.Funcname); schema == "" || schema == "pg_catalog" {
+			alias := rf.Alias
+			if alias == nil {
+				alias = &pg.Alias{Aliasname: name}
+			}
+			return b.rangeVar(&pg.RangeVar{Schemaname: "pg_catalog", Relname: view, Alias: alias, Location: fc.Location}, s)
 		}
 	}
 	switch strings.ToLower(name) {
