@@ -848,7 +848,8 @@ func (b *Binder) aExpr(a *pg.A_Expr, s *scope) (planner.Expr, error) {
 		return b.nullIf(l, r, a.Location)
 	case pg.A_Expr_Kind_AEXPR_IN:
 		return b.inList(a, op, s)
-	case pg.A_Expr_Kind_AEXPR_LIKE, pg.A_Expr_Kind_AEXPR_ILIKE:
+	case pg.A_Expr_Kind_AEXPR_LIKE, pg.A_Expr_Kind_AEXPR_ILIKE, pg.A_Expr_Kind_AEXPR_SIMILAR:
+		// SIMILAR TO arrives as ~ (or !~) over similar_to_escape(pattern).
 		l, err := b.expr(a.Lexpr, s)
 		if err != nil {
 			return nil, err
@@ -863,8 +864,6 @@ func (b *Binder) aExpr(a *pg.A_Expr, s *scope) (planner.Expr, error) {
 		return b.between(a, s)
 	case pg.A_Expr_Kind_AEXPR_OP_ANY, pg.A_Expr_Kind_AEXPR_OP_ALL:
 		return b.anyAll(a, op, s)
-	case pg.A_Expr_Kind_AEXPR_SIMILAR:
-		return nil, b.errAt(a.Location, sqlerr.FeatureNotSupported, "feature not supported: SIMILAR TO")
 	}
 	return nil, b.errAt(a.Location, sqlerr.FeatureNotSupported, "feature not supported: operator kind %s", a.Kind)
 }

@@ -28,6 +28,7 @@ const (
 	InvalidParameterValue        = "22023"
 	DivisionByZero               = "22012"
 	InvalidEscapeSequence        = "22025"
+	InvalidUseOfEscapeCharacter  = "2200C"
 	InvalidRegularExpression     = "2201B"
 	InvalidRowCountInLimit       = "2201W"
 	InvalidRowCountInOffset      = "2201X"
