@@ -42,6 +42,12 @@ func Build(p planner.Plan) (Node, error) {
 			return nil, err
 		}
 		return &projectNode{plan: x, input: in}, nil
+	case *planner.ProjectSet:
+		in, err := Build(x.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &projectSetNode{plan: x, input: in}, nil
 	case *planner.Agg:
 		in, err := Build(x.Input)
 		if err != nil {

@@ -490,6 +490,17 @@ func (b *builder) build(n *planner.StreamNode) (stream.Operator, error) {
 			}
 		}
 		return stream.NewWatermarkMap(stream.NewProject(in, exprs, info), to), nil
+	case planner.SProjectSet:
+		in, err := b.build(n.Inputs[0])
+		if err != nil {
+			return nil, err
+		}
+		ec := &executor.Context{Fn: b.fn}
+		calls, err := ec.NewSetCalls(n.Calls)
+		if err != nil {
+			return nil, err
+		}
+		return stream.NewProjectSet(in, calls, info, func(error) { exprErrors.Add(1) }), nil
 	case planner.SHop:
 		in, err := b.build(n.Inputs[0])
 		if err != nil {

@@ -198,6 +198,15 @@ type ArrayExpr struct {
 	Typ   types.Type
 }
 
+// SetCall calls a set-returning function in a select list. It lives in
+// a ProjectSet node, which runs the call once per input row; elsewhere
+// (while a select list is bound) it stands for the column of its values.
+type SetCall struct {
+	Fn   *functions.SetFunc
+	Args []Expr
+	Typ  types.Type
+}
+
 // Subscript is Arr[Idx] (1-based).
 type Subscript struct {
 	Arr, Idx Expr
@@ -229,6 +238,7 @@ func (e *InList) Type() types.Type    { return types.TBool }
 func (e *Subquery) Type() types.Type  { return e.Typ }
 func (e *ArrayExpr) Type() types.Type { return e.Typ }
 func (e *Subscript) Type() types.Type { return e.Typ }
+func (e *SetCall) Type() types.Type   { return e.Typ }
 
 func (e *ColRef) String() string {
 	if e.Name != "" {
@@ -323,6 +333,7 @@ func (e *Subquery) String() string {
 }
 func (e *ArrayExpr) String() string { return "ARRAY[" + joinExprs(e.Elems) + "]" }
 func (e *Subscript) String() string { return e.Arr.String() + "[" + e.Idx.String() + "]" }
+func (e *SetCall) String() string   { return e.Fn.Name + "(" + joinExprs(e.Args) + ")" }
 
 func joinExprs(es []Expr) string { return joinSep(es, ", ") }
 
@@ -389,6 +400,8 @@ func Children(e Expr) []Expr {
 		return e.Elems
 	case *Subscript:
 		return []Expr{e.Arr, e.Idx}
+	case *SetCall:
+		return e.Args
 	}
 	return nil
 }
@@ -468,6 +481,10 @@ func Map(e Expr, fn func(Expr) Expr) Expr {
 		c := *x
 		c.Arr, c.Idx = Map(x.Arr, fn), Map(x.Idx, fn)
 		return fn(&c)
+	case *SetCall:
+		c := *x
+		c.Args = mapAll(x.Args)
+		return fn(&c)
 	}
 	return fn(e)
 }
@@ -480,7 +497,7 @@ func IsConstant(e Expr) bool {
 		switch x := x.(type) {
 		case *ColRef, *OuterRef:
 			ok = false
-		case *Subquery:
+		case *Subquery, *SetCall:
 			ok = false
 		case *FuncCall:
 			if x.Fn.Volatile {
@@ -610,6 +627,10 @@ func WithChildren(e Expr, kids []Expr) Expr {
 		c := *x
 		c.Arr, c.Idx = kids[0], kids[1]
 		return &c
+	case *SetCall:
+		c := *x
+		c.Args = kids
+		return &c
 	}
 	return e
 }
@@ -703,6 +724,16 @@ func rewriteOuterNode(p Plan, d int, expr func(Expr, int) Expr) Plan {
 	case *Project:
 		c := *x
 		c.Input, c.Exprs = child(x.Input), exprs(x.Exprs)
+		return &c
+	case *ProjectSet:
+		c := *x
+		c.Input = child(x.Input)
+		c.Calls = make([]*SetCall, len(x.Calls))
+		for i, sc := range x.Calls {
+			n := *sc
+			n.Args = exprs(sc.Args)
+			c.Calls[i] = &n
+		}
 		return &c
 	case *Agg:
 		c := *x

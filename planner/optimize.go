@@ -32,6 +32,16 @@ func (o optimizer) plan(p Plan) Plan {
 		c.Input = o.plan(x.Input)
 		c.Exprs = o.exprs(x.Exprs)
 		return &c
+	case *ProjectSet:
+		c := *x
+		c.Input = o.plan(x.Input)
+		c.Calls = make([]*SetCall, len(x.Calls))
+		for i, sc := range x.Calls {
+			n := *sc
+			n.Args = o.exprs(sc.Args)
+			c.Calls[i] = &n
+		}
+		return &c
 	case *Agg:
 		c := *x
 		c.Input = o.plan(x.Input)

@@ -87,6 +87,45 @@ type Project struct {
 	Cols  []types.Column
 }
 
+// ProjectSet runs set-returning functions in lockstep over each input
+// row, as PostgreSQL's ProjectSet does: an input row expands to as many
+// rows as its longest call yields, the i-th holding every call's i-th
+// value (NULL for a call that has run out); a row for which every call
+// yields nothing expands to no rows. Output: the input columns, one
+// column per call, then the hidden bigint ordinal of the row within its
+// expansion (from 0) — the input's key plus the ordinal identifies an
+// output row.
+type ProjectSet struct {
+	Input Plan
+	Calls []*SetCall
+	Cols  []types.Column
+}
+
+// NewProjectSet returns a ProjectSet running calls over input.
+func NewProjectSet(input Plan, calls []*SetCall) *ProjectSet {
+	cols := append([]types.Column{}, input.Columns()...)
+	for _, c := range calls {
+		cols = append(cols, types.Column{Name: c.Fn.Name, Type: c.Typ})
+	}
+	cols = append(cols, types.Column{Name: ProjectedRowID, Type: types.TInt8})
+	return &ProjectSet{Input: input, Calls: calls, Cols: cols}
+}
+
+// ProjectedRowID names the ordinal column of a ProjectSet.
+const ProjectedRowID = "projected_row_id"
+
+// HasSetCall reports whether e calls a set-returning function.
+func HasSetCall(e Expr) bool {
+	found := false
+	Walk(e, func(x Expr) bool {
+		if _, ok := x.(*SetCall); ok {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
 // AggCall is one aggregate in an Agg node.
 type AggCall struct {
 	Agg      *functions.Aggregate
@@ -285,6 +324,9 @@ func (v *Values) Columns() []types.Column   { return v.Cols }
 func (f *FuncScan) Columns() []types.Column { return f.Cols }
 func (f *Filter) Columns() []types.Column   { return f.Input.Columns() }
 func (p *Project) Columns() []types.Column  { return p.Cols }
+func (p *ProjectSet) Columns() []types.Column {
+	return p.Cols
+}
 func (a *Agg) Columns() []types.Column      { return a.Cols }
 func (s *Sort) Columns() []types.Column     { return s.Input.Columns() }
 func (l *Limit) Columns() []types.Column    { return l.Input.Columns() }
@@ -311,6 +353,9 @@ func (v *Values) Children() []Plan   { return nil }
 func (f *FuncScan) Children() []Plan { return nil }
 func (f *Filter) Children() []Plan   { return []Plan{f.Input} }
 func (p *Project) Children() []Plan  { return []Plan{p.Input} }
+func (p *ProjectSet) Children() []Plan {
+	return []Plan{p.Input}
+}
 func (a *Agg) Children() []Plan      { return []Plan{a.Input} }
 func (s *Sort) Children() []Plan     { return []Plan{s.Input} }
 func (l *Limit) Children() []Plan    { return []Plan{l.Input} }
@@ -378,6 +423,13 @@ func (f *FuncScan) Describe() string {
 }
 func (f *Filter) Describe() string  { return "Filter " + f.Cond.String() }
 func (p *Project) Describe() string { return "Project " + joinExprs(p.Exprs) }
+func (p *ProjectSet) Describe() string {
+	es := make([]Expr, len(p.Calls))
+	for i, c := range p.Calls {
+		es[i] = c
+	}
+	return "ProjectSet " + joinExprs(es)
+}
 func (a *Agg) Describe() string {
 	var aggs []string
 	for _, c := range a.Aggs {
@@ -510,6 +562,10 @@ func ReadsStorageOnce(p Plan) bool {
 			walkExprs(x.Cond)
 		case *Project:
 			walkExprs(x.Exprs...)
+		case *ProjectSet:
+			for _, c := range x.Calls {
+				walkExprs(c.Args...)
+			}
 		case *Join:
 			walkExprs(x.Cond)
 		case *Values:

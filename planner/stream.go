@@ -25,10 +25,11 @@ const (
 	SUnion                       // union all of Inputs (with a branch column)
 	STopN                        // Order, Limit, Offset, GroupKey; Rank appends a row_number column
 	SMaterialize                 // Table: the view's own rows
+	SProjectSet                  // Calls: set-returning functions; appends a projected_row_id column
 )
 
 var streamOpNames = [...]string{"StreamSource", "StreamValues", "StreamFilter", "StreamProject", "StreamHop",
-	"StreamHashAgg", "StreamHashJoin", "StreamUnion", "StreamTopN", "StreamMaterialize"}
+	"StreamHashAgg", "StreamHashJoin", "StreamUnion", "StreamTopN", "StreamMaterialize", "StreamProjectSet"}
 
 func (o StreamOp) String() string { return streamOpNames[o] }
 
@@ -61,6 +62,8 @@ type StreamNode struct {
 	Cond Expr
 	// SProject.
 	Exprs []Expr
+	// SProjectSet.
+	Calls []*SetCall
 	// SHop.
 	Hop *Hop
 	// SAgg: group-by columns of the input; EOWC emits a group only when
@@ -120,6 +123,8 @@ func (n *StreamNode) describe() string {
 		d += " " + n.Cond.String()
 	case SProject:
 		d += " " + joinExprs(n.Exprs)
+	case SProjectSet:
+		d += " " + (&ProjectSet{Calls: n.Calls}).Describe()[len("ProjectSet "):]
 	case SHop:
 		d += " " + n.Hop.Describe()
 	case SValues:
@@ -256,6 +261,19 @@ func (b *streamBuilder) build(p Plan) (*StreamNode, error) {
 			}
 		}
 		return project(in, x.Exprs, x.Cols), nil
+	case *ProjectSet:
+		in, err := b.build(x.Input)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range x.Calls {
+			for _, e := range c.Args {
+				if err := streamableExpr(e); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return projectSet(in, x), nil
 	case *Hop:
 		in, err := b.build(x.Input)
 		if err != nil {
@@ -389,6 +407,21 @@ func project(in *StreamNode, exprs []Expr, cols []types.Column) *StreamNode {
 			n.WindowCols = append(n.WindowCols, pos)
 		}
 	}
+	return n
+}
+
+// projectSet runs set-returning calls over in. The calls are
+// deterministic, so a deleted input row expands to the rows its insert
+// did: the output key is in's key plus the hidden ordinal within the
+// row's expansion.
+func projectSet(in *StreamNode, x *ProjectSet) *StreamNode {
+	n := &StreamNode{Op: SProjectSet, Inputs: []*StreamNode{in}, Calls: x.Calls, AppendOnly: in.AppendOnly}
+	n.Cols = append(append([]types.Column{}, in.Cols...), x.Cols[len(in.Cols):]...)
+	n.Hidden = append(append([]bool{}, in.Hidden...), make([]bool, len(x.Calls))...)
+	n.Hidden = append(n.Hidden, true)
+	n.Key = append(append([]int{}, in.Key...), len(n.Cols)-1)
+	n.WatermarkCols = append([]int{}, in.WatermarkCols...)
+	n.WindowCols = append([]int{}, in.WindowCols...)
 	return n
 }
 

@@ -311,3 +311,77 @@ func timeLike(d types.Datum, us int64) types.Datum {
 }
 
 func (o *Hop) Close() error { return o.input.Close() }
+
+// ProjectSet expands each row by set-returning calls (executor.SetCalls),
+// appending one column per call and the row's ordinal within its
+// expansion. The calls are deterministic, so a delete expands to exactly
+// the rows its insert did; an update becomes the deletes of the old
+// expansion and the inserts of the new one. A call that fails yields no
+// rows for its input row (onErr is told), the same for the insert and
+// the delete of that row.
+type ProjectSet struct {
+	input Operator
+	calls *executor.SetCalls
+	info  Info
+	onErr func(error)
+	row   types.Row
+	out   types.Row
+}
+
+var _ Operator = (*ProjectSet)(nil)
+
+// NewProjectSet returns a ProjectSet over input; onErr may be nil.
+func NewProjectSet(input Operator, calls *executor.SetCalls, info Info, onErr func(error)) *ProjectSet {
+	return &ProjectSet{input: input, calls: calls, info: info, onErr: onErr}
+}
+
+func (p *ProjectSet) Info() Info { return p.info }
+
+func (p *ProjectSet) Next(ctx context.Context) (Message, error) {
+	for {
+		m, err := p.input.Next(ctx)
+		if err != nil || m.Chunk == nil {
+			// Barriers and watermarks pass: the input's columns keep
+			// their positions.
+			return m, err
+		}
+		in := m.Chunk
+		out := chunk.New(p.info.Types, in.VisibleCount())
+		for i := 0; i < in.Len(); i++ {
+			if !in.Visible(i) {
+				continue
+			}
+			p.row = in.Row(i, p.row)
+			op := in.Ops[i]
+			switch op {
+			case chunk.UpdateDelete:
+				op = chunk.Delete
+			case chunk.UpdateInsert:
+				op = chunk.Insert
+			}
+			if err := p.expand(out, op); err != nil && p.onErr != nil {
+				p.onErr(err)
+			}
+		}
+		if out.Len() > 0 {
+			return Message{Chunk: out}, nil
+		}
+	}
+}
+
+// expand appends the expansion of p.row with op.
+func (p *ProjectSet) expand(out *chunk.Chunk, op chunk.Op) error {
+	if err := p.calls.Start(p.row); err != nil {
+		return err
+	}
+	for ord := int64(0); ; ord++ {
+		vals, ok, err := p.calls.Next()
+		if err != nil || !ok {
+			return err
+		}
+		p.out = append(append(append(p.out[:0], p.row...), vals...), types.NewInt(ord))
+		out.AppendRow(op, p.out)
+	}
+}
+
+func (p *ProjectSet) Close() error { return p.input.Close() }

@@ -179,6 +179,10 @@ type scope struct {
 	clause string
 	// hasFrom: the query block has a FROM clause.
 	hasFrom bool
+	// setFuncs: set-returning functions may be called here (the select
+	// list and ORDER BY of a query block); they bind to SetCalls that
+	// become a ProjectSet node.
+	setFuncs bool
 }
 
 // sibling returns an empty scope at the same level as s (same parent,

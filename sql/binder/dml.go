@@ -250,6 +250,7 @@ func (b *Binder) assign(e planner.Expr, c catalog.Column, loc int32) (planner.Ex
 
 func (b *Binder) returning(list []*pg.Node, t *catalog.Object, alias string) ([]planner.Expr, []types.Column, error) {
 	s := tableScope(t, alias)
+	s.clause = "RETURNING"
 	targets, err := b.targetList(list, s, false)
 	if err != nil {
 		return nil, nil, err
@@ -286,6 +287,7 @@ func (b *Binder) Update(up *pg.UpdateStmt) (*planner.Update, error) {
 		input = &planner.Filter{Input: input, Cond: cond}
 	}
 	set := make([]planner.Expr, len(t.Columns))
+	s.clause = "UPDATE"
 	for _, n := range up.TargetList {
 		rt := n.GetResTarget()
 		if rt == nil {

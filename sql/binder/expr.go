@@ -110,6 +110,9 @@ func (b *Binder) expr(n *pg.Node, s *scope) (planner.Expr, error) {
 		if args, err = b.coerceAll(args, t, x.CoalesceExpr.Location); err != nil {
 			return nil, err
 		}
+		if err := b.noSetCalls(args, "COALESCE", x.CoalesceExpr.Location); err != nil {
+			return nil, err
+		}
 		return &planner.Coalesce{Args: args, Typ: t}, nil
 	case *pg.Node_MinMaxExpr:
 		name := "greatest"
@@ -530,7 +533,7 @@ func (b *Binder) funcCall(fc *pg.FuncCall, s *scope) (planner.Expr, error) {
 		return nil, b.errAt(fc.Location, sqlerr.WrongObjectType, "%s is not an aggregate function", name)
 	}
 	if functions.IsSetFunc(name) {
-		return nil, b.errAt(fc.Location, sqlerr.FeatureNotSupported, "feature not supported: set-returning function %s() outside FROM; write SELECT ... FROM %s(...)", name, name)
+		return b.setCall(fc, name, s)
 	}
 	args, err := b.exprList(fc.Args, s)
 	if err != nil {
@@ -545,12 +548,18 @@ func (b *Binder) funcCall(fc *pg.FuncCall, s *scope) (planner.Expr, error) {
 		if args, err = b.coerceAll(args, t, fc.Location); err != nil {
 			return nil, err
 		}
+		if err := b.noSetCalls(args, "COALESCE", fc.Location); err != nil {
+			return nil, err
+		}
 		return &planner.Coalesce{Args: args, Typ: t}, nil
 	case "nullif":
 		if len(args) == 2 {
 			return b.nullIf(args[0], args[1], fc.Location)
 		}
 	case "pg_typeof":
+		if len(args) == 1 && planner.HasSetCall(args[0]) {
+			return nil, b.errAt(fc.Location, sqlerr.FeatureNotSupported, "feature not supported: pg_typeof() of a set-returning function")
+		}
 		if len(args) == 1 {
 			t := args[0].Type()
 			return &planner.Const{Val: types.NewInt(int64(t.OID())), Typ: types.TRegtype}, nil
@@ -667,6 +676,9 @@ func (b *Binder) windowCall(fc *pg.FuncCall, name string, s *scope) (planner.Exp
 		}
 	}
 	ref := &winRef{fn: name, idx: len(s.agg.wins)}
+	clause, setFuncs := s.clause, s.setFuncs
+	s.clause, s.setFuncs = "window definitions", false
+	defer func() { s.clause, s.setFuncs = clause, setFuncs }()
 	for _, p := range w.PartitionClause {
 		e, err := b.expr(p, s)
 		if err != nil {
@@ -1185,7 +1197,72 @@ func (b *Binder) caseExpr(ce *pg.CaseExpr, s *scope) (planner.Expr, error) {
 			return nil, err
 		}
 	}
+	for _, w := range whens {
+		if err := b.noSetCalls([]planner.Expr{w.Cond, w.Val}, "CASE", ce.Location); err != nil {
+			return nil, err
+		}
+	}
+	if err := b.noSetCalls([]planner.Expr{els}, "CASE", ce.Location); err != nil {
+		return nil, err
+	}
 	return &planner.Case{Whens: whens, Else: els, Typ: t}, nil
+}
+
+// setCallsUnsupported are the clauses where PostgreSQL allows
+// set-returning functions but Eddy does not run them.
+var setCallsUnsupported = map[string]bool{"GROUP BY": true, "window definitions": true}
+
+// setCall binds a set-returning function in a select list, where it
+// becomes a column of a ProjectSet node; elsewhere it is an error, as in
+// PostgreSQL.
+func (b *Binder) setCall(fc *pg.FuncCall, name string, s *scope) (planner.Expr, error) {
+	switch {
+	case s.clause == "functions in FROM":
+		return nil, b.errAt(fc.Location, sqlerr.FeatureNotSupported, "set-returning functions must appear at top level of FROM")
+	case s.agg != nil && s.agg.inAgg:
+		return nil, b.errAt(fc.Location, sqlerr.FeatureNotSupported, "aggregate function calls cannot contain set-returning function calls").
+			WithHint("You might be able to move the set-returning function into a LATERAL FROM item.")
+	case setCallsUnsupported[s.clause]:
+		return nil, b.errAt(fc.Location, sqlerr.FeatureNotSupported, "feature not supported: set-returning functions in %s", s.clause)
+	case s.clause != "":
+		return nil, b.errAt(fc.Location, sqlerr.FeatureNotSupported, "set-returning functions are not allowed in %s", s.clause)
+	case !s.setFuncs:
+		return nil, b.errAt(fc.Location, sqlerr.FeatureNotSupported, "set-returning functions are not allowed here")
+	}
+	if fc.AggStar || fc.AggDistinct || fc.AggFilter != nil || len(fc.AggOrder) > 0 {
+		return nil, b.errAt(fc.Location, sqlerr.WrongObjectType, "%s is not an aggregate function", name)
+	}
+	args, err := b.exprList(fc.Args, s)
+	if err != nil {
+		return nil, err
+	}
+	argTypes := make([]types.Type, len(args))
+	for i, a := range args {
+		argTypes[i] = a.Type()
+	}
+	fn, casts, err := functions.ResolveSetFunc(name, argTypes)
+	if err != nil {
+		return nil, withPos(err, b.pos(fc.Location))
+	}
+	for i, a := range args {
+		if args[i], err = b.coerce(a, casts[i], types.CastImplicit, fc.Location); err != nil {
+			return nil, err
+		}
+	}
+	return &planner.SetCall{Fn: fn, Args: args, Typ: fn.Ret}, nil
+}
+
+// noSetCalls rejects set-returning functions inside a conditional
+// expression (CASE, COALESCE), whose arms PostgreSQL does not run in
+// lockstep.
+func (b *Binder) noSetCalls(es []planner.Expr, what string, loc int32) error {
+	for _, e := range es {
+		if e != nil && planner.HasSetCall(e) {
+			return b.errAt(loc, sqlerr.FeatureNotSupported, "set-returning functions are not allowed in %s", what).
+				WithHint("You might be able to move the set-returning function into a LATERAL FROM item.")
+		}
+	}
+	return nil
 }
 
 func (b *Binder) sqlValueFunc(f *pg.SQLValueFunction) (planner.Expr, error) {

@@ -2,6 +2,7 @@ package binder
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
@@ -76,7 +77,7 @@ func (b *Binder) selectStmt(sel *pg.SelectStmt, outer *scope) (*Result, error) {
 // common type.
 func (b *Binder) values(lists []*pg.Node, outer *scope) (*planner.Values, error) {
 	b.setOpBranch = false
-	s := &scope{parent: outer}
+	s := &scope{parent: outer, clause: "VALUES"}
 	var rows [][]planner.Expr
 	width := -1
 	for _, l := range lists {
@@ -143,7 +144,9 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (*Result, error)
 	// set operation picks the column's type from all branches.
 	keepUnknown := b.setOpBranch
 	b.setOpBranch = false
+	s.setFuncs = true
 	targets, err := b.targetList(sel.TargetList, s, keepUnknown)
+	s.setFuncs = false
 	if err != nil {
 		return nil, err
 	}
@@ -151,15 +154,23 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (*Result, error)
 	// GROUP BY.
 	var groups []planner.Expr
 	for _, g := range sel.GroupClause {
+		s.clause = "GROUP BY"
 		e, err := b.groupItem(g, targets, s)
+		s.clause = ""
 		if err != nil {
 			return nil, err
+		}
+		if planner.HasSetCall(e) {
+			return nil, b.errAt(location(g), sqlerr.FeatureNotSupported, "feature not supported: set-returning functions in GROUP BY")
 		}
 		groups = append(groups, e)
 	}
 	var having planner.Expr
 	if sel.HavingClause != nil {
-		if having, err = b.boolExpr(sel.HavingClause, s, "HAVING"); err != nil {
+		s.clause = "HAVING"
+		having, err = b.boolExpr(sel.HavingClause, s, "HAVING")
+		s.clause = ""
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -172,7 +183,9 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (*Result, error)
 	distinctOn := distinct && !(len(sel.DistinctClause) == 1 && (sel.DistinctClause[0] == nil || sel.DistinctClause[0].Node == nil))
 	for _, n := range sel.SortClause {
 		sb := n.GetSortBy()
+		s.setFuncs = true
 		idx, e, err := b.orderItem(sb, targets, s)
+		s.setFuncs = false
 		if err != nil {
 			return nil, err
 		}
@@ -267,6 +280,10 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (*Result, error)
 		}
 	}
 
+	// Set-returning functions run after grouping and window functions,
+	// before DISTINCT, ORDER BY and LIMIT.
+	plan, exprs = projectSets(plan, exprs)
+
 	names := make([]string, len(targets))
 	cols := make([]types.Column, len(exprs))
 	for i, e := range exprs {
@@ -324,6 +341,48 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (*Result, error)
 		plan = trim(plan, len(targets))
 	}
 	return &Result{Plan: plan, Names: names}, nil
+}
+
+// projectSets moves the set-returning calls in exprs into ProjectSet
+// nodes over plan, each call becoming a reference to its column. A call
+// whose arguments call set-returning functions runs in a ProjectSet above
+// the one that runs those, as in PostgreSQL.
+func projectSets(plan planner.Plan, exprs []planner.Expr) (planner.Plan, []planner.Expr) {
+	for slices.ContainsFunc(exprs, planner.HasSetCall) {
+		base := len(plan.Columns())
+		var calls []*planner.SetCall
+		out := make([]planner.Expr, len(exprs))
+		for i, e := range exprs {
+			out[i] = planner.Map(e, func(x planner.Expr) planner.Expr {
+				sc, ok := x.(*planner.SetCall)
+				if !ok {
+					return x
+				}
+				for _, a := range sc.Args {
+					// Its arguments read calls of this level: a later one.
+					if planner.HasSetCall(a) || readsFrom(a, base) {
+						return x
+					}
+				}
+				calls = append(calls, sc)
+				return &planner.ColRef{Idx: base + len(calls) - 1, Typ: sc.Typ, Name: sc.Fn.Name}
+			})
+		}
+		plan, exprs = planner.NewProjectSet(plan, calls), out
+	}
+	return plan, exprs
+}
+
+// readsFrom reports whether e reads a column at or after position from.
+func readsFrom(e planner.Expr, from int) bool {
+	found := false
+	planner.Walk(e, func(x planner.Expr) bool {
+		if c, ok := x.(*planner.ColRef); ok && c.Idx >= from {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // trim projects away hidden trailing columns.
@@ -731,6 +790,10 @@ func (b *Binder) limit(sel *pg.SelectStmt, plan planner.Plan, s *scope) (planner
 			return nil, nil // LIMIT ALL / LIMIT NULL
 		}
 		es := s.sibling()
+		es.clause = "LIMIT"
+		if n == sel.LimitOffset {
+			es.clause = "OFFSET"
+		}
 		e, err := b.exprAs(n, es, types.TInt8, types.CastImplicit)
 		if err != nil {
 			return nil, err

@@ -90,8 +90,8 @@ const (
 // joins with extra ON conditions, UNION ALL and UNION, top-N with and
 // without OFFSET, group top-N with row_number, rank and dense_rank, an
 // aggregate over a derived table, TUMBLE and HOP windows, EMIT ON WINDOW
-// CLOSE, a join of the append-only table with a keyed one, and views over
-// views.
+// CLOSE, a join of the append-only table with a keyed one, views over
+// views, and set-returning functions in the select list.
 var Views = []View{
 	{
 		Name: "v_proj",
@@ -219,6 +219,17 @@ FROM ` + pgTumbleEv + ` WHERE window_start + INTERVAL '1 minute' <= ` + closedWi
 	{
 		Name:  "v_on_join_topn",
 		Query: `SELECT grp, n, sum_qty FROM v_join_agg ORDER BY n DESC, grp NULLS FIRST LIMIT 3`,
+	},
+	{
+		// Set-returning functions in the select list run in lockstep:
+		// updates of grp and name change how many rows an account
+		// expands to.
+		Name:  "v_explode",
+		Query: `SELECT id, generate_series(1, grp % 4) AS g, unnest(string_to_array(name, 'a')) AS part, amount FROM acc`,
+	},
+	{
+		Name:  "v_explode_agg",
+		Query: `SELECT g, count(*) AS n, sum(amount) AS total FROM (SELECT amount, generate_series(0, grp % 3) AS g FROM acc) AS e GROUP BY g`,
 	},
 }
 
