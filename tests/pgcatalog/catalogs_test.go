@@ -2,15 +2,11 @@ package pgcatalog
 
 import (
 	"context"
-	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
-
-	"github.com/eddy-db/eddy/tests/internal/eddytest"
-	"github.com/eddy-db/eddy/tests/internal/pgtest"
 )
 
 // catalogRelations are the pg_catalog relations behind psql's \dC, \do,
@@ -86,11 +82,7 @@ func rowsOf(ctx context.Context, t *testing.T, conn *pgconn.PgConn, sql string) 
 // each relation, and the rows wherever Eddy has what PostgreSQL has.
 func TestCatalogsPostgres(t *testing.T) {
 	ctx := testContext(t)
-	pg := pgtest.Shared(t)
-	pgConn := connect(ctx, t, pg.DSN, append(setup, rows)...)
-	srv := eddytest.Start(t)
-	dsn := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/dev?sslmode=disable", srv.Port)
-	eddyConn := connect(ctx, t, dsn, append(setup, rows)...)
+	pgConn, eddyConn := pair(ctx, t, append(setup, rows))
 	both := func(t *testing.T, sql string) (pgRows, eddyRows []string) {
 		t.Helper()
 		return rowsOf(ctx, t, pgConn, sql), rowsOf(ctx, t, eddyConn, sql)

@@ -1,15 +1,11 @@
 package pgcatalog
 
 import (
-	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
-
-	"github.com/eddy-db/eddy/tests/internal/eddytest"
-	"github.com/eddy-db/eddy/tests/internal/pgtest"
 )
 
 // contentsSetup adds, on both servers, a table with a primary key and a
@@ -27,11 +23,7 @@ var contentsSetup = []string{
 // PostgreSQL's answer.
 func TestCatalogContentsPostgres(t *testing.T) {
 	ctx := testContext(t)
-	pg := pgtest.Shared(t)
-	pgConn := connect(ctx, t, pg.DSN, append(setup, contentsSetup...)...)
-	srv := eddytest.Start(t)
-	dsn := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/dev?sslmode=disable", srv.Port)
-	eddyConn := connect(ctx, t, dsn, append(setup, contentsSetup...)...)
+	pgConn, eddyConn := pair(ctx, t, append(setup, contentsSetup...))
 	both := func(t *testing.T, sql string) (pgRows, eddyRows []string) {
 		t.Helper()
 		return rowsOf(ctx, t, pgConn, sql), rowsOf(ctx, t, eddyConn, sql)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +14,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/eddy-db/eddy/tests/internal/eddytest"
+	"github.com/eddy-db/eddy/tests/internal/pgtest"
 )
 
 // fixture is one statement of a fixture file.
@@ -172,6 +176,19 @@ func connect(ctx context.Context, t *testing.T, dsn string, stmts ...string) *pg
 		}
 	}
 	return conn
+}
+
+// pair connects as user postgres to a fresh PostgreSQL 15 database and
+// to a new Eddy, runs stmts on both and then eddyOnly on Eddy, and
+// returns the two connections.
+func pair(ctx context.Context, t *testing.T, stmts []string, eddyOnly ...string) (pgConn, eddyConn *pgconn.PgConn) {
+	t.Helper()
+	pg := pgtest.Shared(t)
+	pgConn = connect(ctx, t, pg.DSN, stmts...)
+	srv := eddytest.Start(t)
+	dsn := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/dev?sslmode=disable", srv.Port)
+	eddyConn = connect(ctx, t, dsn, append(append([]string(nil), stmts...), eddyOnly...)...)
+	return pgConn, eddyConn
 }
 
 func testContext(t *testing.T) context.Context {

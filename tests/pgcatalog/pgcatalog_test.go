@@ -200,11 +200,7 @@ func init() {
 // the answers, except where differs says Eddy's differ by design.
 func TestFixturesPostgres(t *testing.T) {
 	ctx := testContext(t)
-	pg := pgtest.Shared(t)
-	pgConn := connect(ctx, t, pg.DSN, append(setup, rows)...)
-	srv := eddytest.Start(t)
-	dsn := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/dev?sslmode=disable", srv.Port)
-	eddyConn := connect(ctx, t, dsn, append(append(setup, setupEddy), rows)...)
+	pgConn, eddyConn := pair(ctx, t, append(setup, rows), setupEddy)
 	pgOIDs, eddyOIDs := objectOIDs(ctx, t, pgConn), objectOIDs(ctx, t, eddyConn)
 
 	compared := 0
