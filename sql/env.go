@@ -83,7 +83,7 @@ func (e sessionEnv) Relation(schema, name string) (*binder.Relation, error) {
 		}
 		// The view's query resolves names along the view's search path
 		// and reads its constants under the view's settings.
-		return &binder.Relation{Obj: o, ViewQuery: q, Env: sessionEnv{s: s, path: objectSearchPath(o), env: valueEnvOf(s.env, o)}}, nil
+		return &binder.Relation{Obj: o, ViewQuery: q, Env: s.objectEnv(o)}, nil
 	}
 	return &binder.Relation{Obj: o}, nil
 }

@@ -47,8 +47,8 @@ type Prepared struct {
 	// may resolve differently under another.
 	searchPath string
 	// valueEnv is what the session settings that read and print values
-	// were at binding (see valueEnvKey): constants are folded with them.
-	valueEnv string
+	// were at binding: constants are folded with them.
+	valueEnv valueSettings
 	// readsOnce: the plan reads storage once, so it needs no snapshot.
 	readsOnce bool
 	// txnControl marks BEGIN/COMMIT/ROLLBACK: allowed in a failed transaction.
@@ -113,7 +113,7 @@ func (s *Session) Parse(query string) ([]parser.Statement, error) {
 // the statement came from (for error positions); paramTypes are the
 // client-declared types (nil or Unknown entries are inferred).
 func (s *Session) PrepareStatement(sql string, st parser.Statement, paramTypes []types.Type) (*Prepared, error) {
-	p := &Prepared{SQL: sql, stmt: st, catVersion: s.eng.Catalog.Version(), searchPath: s.vars["search_path"], valueEnv: s.valueEnvKey()}
+	p := &Prepared{SQL: sql, stmt: st, catVersion: s.eng.Catalog.Version(), searchPath: s.vars["search_path"], valueEnv: s.valueSettings()}
 	b := binder.New(sessionEnv{s: s}, sql, st.Offset, paramTypes)
 	if err := s.bind(p, b); err != nil {
 		return nil, err
@@ -152,7 +152,7 @@ func (s *Session) CachedPrepare(sql string, st parser.Statement) (*Prepared, err
 	// folded under the settings of its binding: PostgreSQL reads the text
 	// of a simple Query anew each time, so a change of TimeZone or
 	// DateStyle binds again.
-	if p, ok := s.cache[key]; ok && !s.stale(p) && p.valueEnv == s.valueEnvKey() && p.utility == nil {
+	if p, ok := s.cache[key]; ok && !s.stale(p) && p.valueEnv == s.valueSettings() && p.utility == nil {
 		return p, nil
 	}
 	p, err := s.PrepareStatement(sql, st, nil)
@@ -260,10 +260,12 @@ func (s *Session) stale(p *Prepared) bool {
 	return p.catVersion != s.eng.Catalog.Version() || p.searchPath != s.vars["search_path"]
 }
 
-// valueEnvKey sums up the settings that change how values are read and
-// printed.
-func (s *Session) valueEnvKey() string {
-	return s.vars["timezone"] + "\x00" + s.vars["datestyle"] + "\x00" + s.vars["extra_float_digits"] + "\x00" + s.vars["intervalstyle"]
+// valueSettings are the settings that change how values are read and
+// printed: TimeZone, DateStyle, extra_float_digits, IntervalStyle.
+type valueSettings [4]string
+
+func (s *Session) valueSettings() valueSettings {
+	return valueSettings{s.vars["timezone"], s.vars["datestyle"], s.vars["extra_float_digits"], s.vars["intervalstyle"]}
 }
 
 // revalidate re-binds a prepared statement whose tables changed since it

@@ -34,6 +34,12 @@ func (s *Session) storedValueSettings() (tz, ds string) {
 	return tz, ds
 }
 
+// objectEnv is what the binder sees when it binds the stored query of o:
+// the session, with o's search path and value settings.
+func (s *Session) objectEnv(o *catalog.Object) sessionEnv {
+	return sessionEnv{s: s, path: objectSearchPath(o), env: valueEnvOf(s.env, o)}
+}
+
 // valueEnvOf is base (nil: the defaults) with the time zone and date
 // order o keeps.
 func valueEnvOf(base *types.Env, o *catalog.Object) *types.Env {

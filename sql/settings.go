@@ -280,12 +280,20 @@ func loadLocation(v string) (*time.Location, string, error) {
 	case "LOCAL", "DEFAULT":
 		return time.UTC, "UTC", nil
 	}
+	if loc, ok := zoneCache.Load(s); ok {
+		return loc.(*time.Location), s, nil
+	}
 	loc, err := time.LoadLocation(s)
 	if err != nil || s == "" {
 		return nil, "", sqlerr.New(sqlerr.InvalidParameterValue, "invalid value for parameter \"TimeZone\": \"%s\"", v)
 	}
+	zoneCache.Store(s, loc)
 	return loc, s, nil
 }
+
+// zoneCache holds the zones loadLocation has read (time.LoadLocation
+// reads the zone file each time): name -> *time.Location.
+var zoneCache sync.Map
 
 func checkTimeZone(v string) (string, error) {
 	_, name, err := loadLocation(v)

@@ -53,7 +53,7 @@ func (e *Engine) bindTableExpr(t *catalog.Object, sql string) (planner.Expr, err
 func (s *Session) viewPlan(sql string, query *pg.Node, offset int, eowc bool, o *catalog.Object) (*binder.Result, *planner.StreamNode, error) {
 	env := sessionEnv{s: s}
 	if o != nil {
-		env.path, env.env = objectSearchPath(o), valueEnvOf(s.env, o)
+		env = s.objectEnv(o)
 	}
 	b := binder.New(env, sql, offset, nil)
 	b.Streaming = true
