@@ -15,30 +15,9 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgproto3"
 
+	"github.com/eddy-db/eddy/internal/poll"
 	"github.com/eddy-db/eddy/sql"
 )
-
-// repeat calls fn every 50 ms until the returned stop is called (and
-// waits for the last call): a cancel sent before the statement started
-// would be lost, as it is in PostgreSQL.
-func repeat(fn func()) (stop func()) {
-	done, exited := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(exited)
-		for {
-			select {
-			case <-done:
-				return
-			case <-time.After(50 * time.Millisecond):
-				fn()
-			}
-		}
-	}()
-	return func() {
-		close(done)
-		<-exited
-	}
-}
 
 // pgCode returns the SQLSTATE, severity and message of a server error.
 func pgCode(err error) (code, severity, msg string) {
@@ -135,7 +114,9 @@ func TestCancelWays(t *testing.T) {
 				}
 				stop := func() {}
 				if way.cancel != nil {
-					stop = repeat(func() { way.cancel(c) })
+					// Again and again: a cancel sent before the statement
+					// started is lost, as in PostgreSQL.
+					stop = poll.Every(50*time.Millisecond, func() { way.cancel(c) })
 				}
 				start := time.Now()
 				_, err := c.Exec(ctx, "SELECT pg_sleep(30)")
@@ -301,7 +282,7 @@ func TestTerminateBackend(t *testing.T) {
 		// find no session), from when the connection is watched for the
 		// client going away (watchAfter).
 		begin := time.Now()
-		stop := repeat(func() {
+		stop := poll.Every(50*time.Millisecond, func() {
 			if time.Since(begin) > 2*watchAfter {
 				_, _ = admin.Exec(ctx, "SELECT pg_terminate_backend($1)", int32(pid))
 			}

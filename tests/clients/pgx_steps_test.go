@@ -14,6 +14,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/eddy-db/eddy/internal/poll"
 )
 
 // The steps of the scenario that runPgxScenario shares with the other
@@ -220,7 +222,9 @@ func pgxCancel(t *testing.T, tg target, conn *pgx.Conn, mode pgx.QueryExecMode) 
 	}
 
 	start := time.Now()
-	stop := repeat(func() { _ = conn.PgConn().CancelRequest(ctx) })
+	// Again and again: a cancel that reaches the server before the
+	// statement started is lost, as on PostgreSQL.
+	stop := poll.Every(50*time.Millisecond, func() { _ = conn.PgConn().CancelRequest(ctx) })
 	_, err := conn.Exec(ctx, sleepQuery)
 	stop()
 	check("PgConn.CancelRequest", conn, err, errUserCancel, start)
@@ -347,26 +351,4 @@ func (c *msgCounter) count(t byte) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.counts[t]
-}
-
-// repeat calls fn every 50 ms until the returned stop is called (and
-// waits for the last call): a cancel that reaches the server before the
-// statement started is lost, as on PostgreSQL.
-func repeat(fn func()) (stop func()) {
-	done, exited := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(exited)
-		for {
-			select {
-			case <-done:
-				return
-			case <-time.After(50 * time.Millisecond):
-				fn()
-			}
-		}
-	}()
-	return func() {
-		close(done)
-		<-exited
-	}
 }
