@@ -18,7 +18,7 @@ import (
 
 func sinkSpec(db string, cols []connectors.Column, key []int, with map[string]string) *connectors.SinkSpec {
 	w := map[string]string{
-		"connector": "postgres", "host": "127.0.0.1", "port": strconv.Itoa(pgSrv.port),
+		"connector": "postgres", "host": "127.0.0.1", "port": strconv.Itoa(pgPort),
 		"user": "postgres", "database": db, "table": "t",
 	}
 	for k, v := range with {
@@ -332,7 +332,7 @@ func TestJDBC(t *testing.T) {
 	mustExec(t, conn, "CREATE TABLE app.t (id bigint PRIMARY KEY, name text, n int)")
 	spec := &connectors.SinkSpec{Name: "j", ID: 3, Columns: kvCols, Key: []int{0}, With: map[string]string{
 		"connector":          "jdbc",
-		"jdbc.url":           "jdbc:postgresql://127.0.0.1:" + strconv.Itoa(pgSrv.port) + "/" + db + "?user=postgres&password=unused&sslmode=disable",
+		"jdbc.url":           "jdbc:postgresql://127.0.0.1:" + strconv.Itoa(pgPort) + "/" + db + "?user=postgres&password=unused&sslmode=disable",
 		"table.name":         "t",
 		"schema.name":        "app",
 		"type":               "upsert",

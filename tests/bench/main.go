@@ -37,7 +37,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/eddy-db/eddy/tests/internal/pgtest"
+	"github.com/eddy-db/eddy/internal/pgtest"
 )
 
 var (

@@ -14,8 +14,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 
+	"github.com/eddy-db/eddy/internal/pgtest"
 	"github.com/eddy-db/eddy/tests/internal/eddytest"
-	"github.com/eddy-db/eddy/tests/internal/pgtest"
 )
 
 // DefaultSeed is the seed when neither -seed nor EDDY_DIFF_SEED gives one.

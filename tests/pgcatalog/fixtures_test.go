@@ -15,8 +15,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/eddy-db/eddy/internal/pgtest"
 	"github.com/eddy-db/eddy/tests/internal/eddytest"
-	"github.com/eddy-db/eddy/tests/internal/pgtest"
 )
 
 // fixture is one statement of a fixture file.

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eddy-db/eddy/internal/pgtest"
 	"github.com/eddy-db/eddy/tests/internal/eddytest"
-	"github.com/eddy-db/eddy/tests/internal/pgtest"
 )
 
 func TestMain(m *testing.M) {

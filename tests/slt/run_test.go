@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/eddy-db/eddy/tests/internal/pgtest"
+	"github.com/eddy-db/eddy/internal/pgtest"
 )
 
 // runnerFile exercises every outcome of the runner. Records marked FAIL

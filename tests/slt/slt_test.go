@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eddy-db/eddy/internal/pgtest"
 	"github.com/eddy-db/eddy/tests/internal/eddytest"
-	"github.com/eddy-db/eddy/tests/internal/pgtest"
 )
 
 var (

@@ -10,8 +10,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/eddy-db/eddy/internal/pgtest"
 	"github.com/eddy-db/eddy/tests/internal/eddytest"
-	"github.com/eddy-db/eddy/tests/internal/pgtest"
 )
 
 // TestBackfillUnderWrites creates the views while another session keeps
