@@ -839,7 +839,7 @@ func (c *avroCompiler) json(s avro.Schema) avroJSON {
 		}
 		fields := make([]field, len(s.Fields()))
 		for i, f := range s.Fields() {
-			fields[i] = field{appendJSONString(nil, f.Name()), c.json(f.Type())}
+			fields[i] = field{AppendJSONString(nil, f.Name()), c.json(f.Type())}
 		}
 		*p = func(r *avroReader, b []byte) []byte {
 			if !r.enter() {
@@ -897,7 +897,7 @@ func (c *avroCompiler) json(s avro.Schema) avroJSON {
 					b = append(b, ", "...)
 				}
 				n++
-				b = appendJSONString(b, string(r.bytes()))
+				b = AppendJSONString(b, string(r.bytes()))
 				b = append(b, ": "...)
 				b = val(r, b)
 			})

@@ -6,7 +6,6 @@ import (
 	"math"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/twmb/franz-go/pkg/sr"
 
@@ -186,44 +185,8 @@ func appendJSONValue(b []byte, d types.Datum, t types.Type) []byte {
 	case t.ID == types.Json || t.ID == types.Jsonb:
 		return append(b, d.Str()...)
 	case t.IsString():
-		return appendJSONString(b, d.Str())
+		return AppendJSONString(b, d.Str())
 	}
 	var scratch [64]byte
-	return appendJSONString(b, string(types.AppendText(scratch[:0], d, t, env)))
-}
-
-// appendJSONString appends s as a JSON string; invalid UTF-8 becomes
-// U+FFFD.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c < 0x20:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 {
-			b = append(b, "\ufffd"...)
-		} else {
-			b = append(b, s[i:i+n]...)
-		}
-		i += n
-	}
-	return append(b, '"')
+	return AppendJSONString(b, string(types.AppendText(scratch[:0], d, t, env)))
 }

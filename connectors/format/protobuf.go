@@ -526,7 +526,7 @@ func protoJSON(fd protoreflect.FieldDescriptor) func(protoreflect.Value, []byte)
 				if i > 0 {
 					b = append(b, ", "...)
 				}
-				b = appendJSONString(b, k.String())
+				b = AppendJSONString(b, k.String())
 				b = append(b, ": "...)
 				var err error
 				if b, err = val(m.Get(k), b); err != nil {
