@@ -262,6 +262,41 @@ func (r *pgRel) am() uint32 {
 
 // userRels returns the relations of one catalog object: itself and, for
 // a table with a declared primary key, the key's index.
+// keyedTable is a table with a declared primary key and the index
+// pg_catalog shows for it.
+type keyedTable struct {
+	o          *catalog.Object
+	table, key pgRel
+}
+
+// keyedTables lists the tables with a primary key.
+func (s *Session) keyedTables() []keyedTable {
+	var out []keyedTable
+	for _, o := range s.eng.Catalog.Objects() {
+		if rels := userRels(o, s.User); len(rels) >= 2 {
+			out = append(out, keyedTable{o, rels[0], rels[1]})
+		}
+	}
+	return out
+}
+
+// keyedTableOf finds the table behind the OID of a primary-key index or
+// constraint (space: its oidIndexBit or oidConstraintBit).
+func (s *Session) keyedTableOf(oid, space uint32) (keyedTable, bool) {
+	if oid&oidSpaceMask != space {
+		return keyedTable{}, false
+	}
+	o, ok := s.eng.Catalog.ByID(oid &^ oidSpaceMask)
+	if !ok {
+		return keyedTable{}, false
+	}
+	rels := userRels(o, s.User)
+	if len(rels) < 2 {
+		return keyedTable{}, false
+	}
+	return keyedTable{o, rels[0], rels[1]}, true
+}
+
 func userRels(o *catalog.Object, user string) []pgRel {
 	var kind byte
 	switch o.Kind {
@@ -601,12 +636,8 @@ func init() {
 
 	pgView("pg_index", colsPgIndex, func(s *Session) []types.Row {
 		var rows []types.Row
-		for _, o := range s.eng.Catalog.Objects() {
-			rels := userRels(o, s.User)
-			if len(rels) < 2 {
-				continue
-			}
-			t := rels[0]
+		for _, k := range s.keyedTables() {
+			t := k.table
 			n := len(t.pkey)
 			colls, classes := make([]uint32, n), make([]uint32, n)
 			for i, k := range t.pkey {
@@ -614,7 +645,7 @@ func init() {
 				classes[i] = opclassFor(t.cols[k-1].typ)
 			}
 			rows = append(rows, types.Row{
-				dOid(rels[1].oid), dOid(t.oid), dInt(int64(n)), dInt(int64(n)), dBool(true),
+				dOid(k.key.oid), dOid(t.oid), dInt(int64(n)), dInt(int64(n)), dBool(true),
 				dBool(false), dBool(true), dBool(false), dBool(true), dBool(false),
 				dBool(true), dBool(false), dBool(true), dBool(true), dBool(false), dInts(t.pkey),
 				dOids(colls), dOids(classes), dInts(make([]int, n)), types.Null, types.Null,
@@ -625,15 +656,11 @@ func init() {
 
 	pgView("pg_constraint", colsPgConstraint, func(s *Session) []types.Row {
 		var rows []types.Row
-		for _, o := range s.eng.Catalog.Objects() {
-			rels := userRels(o, s.User)
-			if len(rels) < 2 {
-				continue
-			}
-			t := rels[0]
+		for _, k := range s.keyedTables() {
+			t := k.table
 			rows = append(rows, types.Row{
-				dOid(constraintOID(t.oid)), dText(rels[1].name), dOid(t.nsp()), dChar('p'), dBool(false), dBool(false),
-				dBool(true), dOid(t.oid), dOid(0), dOid(rels[1].oid), dOid(0), dOid(0), dChar(' '),
+				dOid(constraintOID(t.oid)), dText(k.key.name), dOid(t.nsp()), dChar('p'), dBool(false), dBool(false),
+				dBool(true), dOid(t.oid), dOid(0), dOid(k.key.oid), dOid(0), dOid(0), dChar(' '),
 				dChar(' '), dChar(' '), dBool(true), dInt(0), dBool(true), dInts(t.pkey),
 				types.Null, types.Null, types.Null, types.Null, types.Null, types.Null,
 				types.Null,
@@ -965,13 +992,9 @@ func init() {
 
 	pgView("pg_indexes", "schemaname:name tablename:name indexname:name tablespace:name indexdef:text", func(s *Session) []types.Row {
 		var rows []types.Row
-		for _, o := range s.eng.Catalog.Objects() {
-			rels := userRels(o, s.User)
-			if len(rels) < 2 {
-				continue
-			}
-			rows = append(rows, types.Row{dText(o.Schema), dText(o.Name), dText(rels[1].name), types.Null,
-				dText(indexDef(&rels[0], &rels[1], true))})
+		for _, k := range s.keyedTables() {
+			rows = append(rows, types.Row{dText(k.o.Schema), dText(k.o.Name), dText(k.key.name), types.Null,
+				dText(indexDef(&k.table, &k.key, true))})
 		}
 		return rows
 	})

@@ -808,41 +808,27 @@ func (s *Session) columnPrivilege(rel, col types.Datum) (types.Datum, error) {
 // statement, or the name of the column-th key column. Pretty, the table
 // is schema-qualified only when its bare name does not find it.
 func (s *Session) indexDef(oid uint32, column int, pretty bool) (types.Datum, error) {
-	if oid&oidSpaceMask != oidIndexBit {
-		return types.Null, nil
-	}
-	o, ok := s.eng.Catalog.ByID(oid &^ oidSpaceMask)
+	k, ok := s.keyedTableOf(oid, oidIndexBit)
 	if !ok {
 		return types.Null, nil
 	}
-	rels := userRels(o, s.User)
-	if len(rels) < 2 {
-		return types.Null, nil
-	}
 	if column > 0 {
-		if column > len(rels[1].cols) {
+		if column > len(k.key.cols) {
 			return dText(""), nil
 		}
-		return dText(functions.QuoteIdent(rels[1].cols[column-1].name)), nil
+		return dText(functions.QuoteIdent(k.key.cols[column-1].name)), nil
 	}
-	return dText(indexDef(&rels[0], &rels[1], !pretty || !s.relVisible(&rels[0]))), nil
+	return dText(indexDef(&k.table, &k.key, !pretty || !s.relVisible(&k.table))), nil
 }
 
 // constraintDef is pg_get_constraintdef of a primary key.
 func (s *Session) constraintDef(oid uint32) (types.Datum, error) {
-	if oid&oidSpaceMask != oidConstraintBit {
-		return types.Null, nil
-	}
-	o, ok := s.eng.Catalog.ByID(oid &^ oidSpaceMask)
+	k, ok := s.keyedTableOf(oid, oidConstraintBit)
 	if !ok {
 		return types.Null, nil
 	}
-	rels := userRels(o, s.User)
-	if len(rels) < 2 {
-		return types.Null, nil
-	}
-	names := make([]string, len(rels[1].cols))
-	for i, c := range rels[1].cols {
+	names := make([]string, len(k.key.cols))
+	for i, c := range k.key.cols {
 		names[i] = functions.QuoteIdent(c.name)
 	}
 	return dText("PRIMARY KEY (" + strings.Join(names, ", ") + ")"), nil
